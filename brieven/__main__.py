@@ -1,0 +1,5 @@
+import sys
+
+from brieven.cli import main
+
+sys.exit(main())

@@ -1,0 +1,51 @@
+"""Domain errors. The library raises these; only the CLI and the app turn them into messages.
+
+Every message says what went wrong and, where there is one, what to do next.
+"""
+
+from __future__ import annotations
+
+
+class BrievenError(Exception):
+    """Base of every error brieven raises on purpose."""
+
+
+class ParseError(BrievenError):
+    """A file could not be read as a letter. `str(err)` is one line: 'path: reason'."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class UnsupportedFormatError(ParseError):
+    """The file's format is not one brieven reads."""
+
+
+class FileTooLargeError(ParseError):
+    """The file exceeds a configured size or page limit."""
+
+
+class ModelError(BrievenError):
+    """The embedding model cannot be loaded or installed."""
+
+
+class IndexMissingError(BrievenError):
+    """No index at the given directory."""
+
+
+class IndexMismatchError(BrievenError):
+    """The index was built with another model or format than the one running."""
+
+
+class EmptyIndexError(BrievenError):
+    """Nothing could be indexed."""
+
+
+class IndexLockedError(BrievenError):
+    """Another build holds the index lock."""
+
+
+class FetchError(BrievenError):
+    """The open data API could not be reached or answered badly."""

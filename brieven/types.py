@@ -1,0 +1,128 @@
+"""The domain types that flow through brieven, in one light module.
+
+file or API record -> Letter -> Chunk -> (index) -> Passage -> Answer
+
+Nothing here imports torch, faiss or a parser: every layer may import this module.
+
+Dutch domain words kept as they are:
+- *kamerstuk*: a parliamentary paper, cited as dossier and ondernummer, normalised here to
+  "29362-354" (dossier 29362, nr. 354; a sub-dossier keeps its suffix, "21501-07-1187").
+- *dossier*: the numbered file that groups kamerstukken about one subject ("29362").
+- *ondernummer*: the paper's number within its dossier ("354").
+
+Footnote markers in any text (section text, chunk text) are written as Unicode superscript digits
+("beleid.¹⁰"), whatever the source format used; `ingest.refs.footnote_markers` reads them back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Pages = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    number: str
+    text: str
+    urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A part of a letter under one heading. `number` as printed ("7", "2.1", "Vraag 3") or None."""
+
+    number: str | None
+    title: str
+    text: str
+    pages: Pages | None = None
+    footnotes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    id: str
+    title: str
+    date: str | None  # YYYY-MM-DD
+    kamerstuk: str | None  # "29362-354"
+    doc_type: str
+    source: str  # path of the ingested file
+    content_hash: str  # sha256 of the file's bytes
+    sections: tuple[Section, ...]
+    footnotes: tuple[Footnote, ...] = ()
+    url: str | None = None  # official publication
+    sender: str | None = None  # ministry or member, when stated
+    references: tuple[str, ...] = ()  # other normalised document numbers seen (2024D11607, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A piece of one section, small enough to embed, carrying all it needs to be cited alone."""
+
+    id: str  # "<letter id>#<ordinal>"
+    letter_id: str
+    title: str
+    date: str | None
+    kamerstuk: str | None
+    doc_type: str
+    url: str | None
+    source: str
+    section_index: int  # position of the section in its letter
+    section_number: str | None
+    section_title: str
+    pages: Pages | None
+    footnotes: tuple[Footnote, ...]  # those this chunk's own text refers to
+    text: str  # shown to the user
+    embed_text: str  # given to the encoder (title + heading + body)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    rank: int  # 1-based
+    score: float
+    chunk: Chunk
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    text: str  # sentences, each followed by its citation marker "[n]"
+    citations: tuple[int, ...]  # passage ranks cited in `text`
+    found: bool
+    method: str  # "extractive" | "llm"
+    notice: str | None = None  # e.g. "LLM unreachable; extractive answer shown"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexManifest:
+    format_version: int
+    model_id: str
+    weights_hash: str
+    dimension: int
+    chunk_count: int
+    letter_count: int
+    corpus_hash: str
+    built_at: str  # ISO 8601, UTC
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Restrictions applied before ranking. Empty fields restrict nothing."""
+
+    since: str | None = None  # YYYY-MM-DD, inclusive
+    until: str | None = None
+    doc_types: tuple[str, ...] = ()
+    dossiers: tuple[str, ...] = ()  # "29362"
+
+    def admits(self, chunk: Chunk) -> bool:
+        if self.since and (chunk.date is None or chunk.date < self.since):
+            return False
+        if self.until and (chunk.date is None or chunk.date > self.until):
+            return False
+        if self.doc_types and chunk.doc_type not in self.doc_types:
+            return False
+        if self.dossiers:
+            dossier = chunk.kamerstuk.rsplit("-", 1)[0] if chunk.kamerstuk else None
+            if dossier not in self.dossiers:
+                return False
+        return True

@@ -1,0 +1,39 @@
+"""The intermediate shape every format parser produces, so one sectioner and one chunker serve all.
+
+A parser reads a file into a `RawDocument`: body blocks in reading order, the footnotes it found,
+and whatever metadata the format states. Footnote markers inside block text are already written as
+Unicode superscript digits ("beleid.¹"), whatever the source used (`<sup>`, `<noot>`, "beleid.1").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from brieven.types import Footnote
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    text: str
+    page: int | None = None  # 1-based page the block starts on, when the format has pages
+    heading: bool = False  # the format itself marks this block as a heading (kop, h2, Heading 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What the file states about itself. Every field may be unknown."""
+
+    title: str | None = None
+    date: str | None = None  # YYYY-MM-DD
+    kamerstuk: str | None = None  # normalised, "29362-354"
+    doc_type: str | None = None
+    url: str | None = None
+    sender: str | None = None
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    blocks: tuple[Block, ...]
+    footnotes: tuple[Footnote, ...] = ()
+    metadata: Metadata = Metadata()

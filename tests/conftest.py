@@ -1,0 +1,57 @@
+"""Shared test fixtures: a deterministic fake encoder so unit tests run in seconds.
+
+Tests on the real model, the whole corpus or a real browser carry `@pytest.mark.slow`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+LETTERS = ROOT / "data" / "letters"
+SEED = LETTERS / "kst-29362-354__berthub_tkconv_2024D11607.txt"
+
+
+class FakeEncoder:
+    """Bag of hashed word stems: texts that share words get similar vectors. No model needed."""
+
+    model_id = "fake-encoder"
+    weights_hash = "fake"
+    dimension = 256
+
+    def _encode(self, texts) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            text = unicodedata.normalize("NFKC", text).lower()
+            for word in re.findall(r"\w+", text):
+                digest = hashlib.blake2b(word[:6].encode(), digest_size=4).digest()
+                out[row, int.from_bytes(digest, "little") % self.dimension] += 1.0
+            norm = np.linalg.norm(out[row])
+            if norm:
+                out[row] /= norm
+        return out
+
+    def encode_query(self, texts) -> np.ndarray:
+        return self._encode(texts)
+
+    def encode_document(self, texts, progress=None) -> np.ndarray:
+        vectors = self._encode(texts)
+        if progress is not None:
+            progress(len(texts))
+        return vectors
+
+
+@pytest.fixture
+def fake_encoder() -> FakeEncoder:
+    return FakeEncoder()
