@@ -3,7 +3,7 @@
 A period ends a sentence unless it closes an abbreviation ("o.a.", "bijv.", "nr. 354",
 "d.w.z."), an initial ("H.M. de Jonge") or a list number at the start of a line or sentence
 ("7. Ga slim om ..."). Footnote markers (Unicode superscript digits, "beleid.¹⁰") stay with the
-sentence they follow; `for_scoring` drops them before a sentence is embedded.
+sentence they follow (`ingest.refs.strip_markers` drops them before a sentence is embedded).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ _LIST_MARKER = re.compile(r"(?:[-–•*▪·]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 _LIST_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivxIVX]{1,4}")
 _INITIALS = re.compile(r"(?:[A-ZÀ-Þ][a-z]?\.)*[A-ZÀ-Þ][a-z]?")
 _DOTTED = re.compile(r"(?:\w\.)+\w")
-_FOOTNOTE_MARKERS = re.compile(rf"[{_SUPERSCRIPTS}]+")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -38,11 +37,6 @@ def split_sentences(text: str) -> list[str]:
     for block in _blocks(text):
         sentences.extend(_split_block(block))
     return sentences
-
-
-def for_scoring(sentence: str) -> str:
-    """The sentence as given to the encoder: footnote markers dropped."""
-    return _FOOTNOTE_MARKERS.sub("", sentence)
 
 
 def _blocks(text: str) -> list[str]:
