@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from brieven.types import Answer
+from brieven.types import Answer, Footnote, Passage
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
@@ -18,3 +18,31 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
     if answer.notice:
         out["notice"] = answer.notice
     return out
+
+
+def footnote_to_dict(footnote: Footnote) -> dict[str, Any]:
+    return {"number": footnote.number, "text": footnote.text, "urls": list(footnote.urls)}
+
+
+def passage_to_dict(passage: Passage) -> dict[str, Any]:
+    """{"rank", "score", "text", "letter": {...}, "section": {...}, "pages", "footnotes": [...]}.
+
+    `letter.source` is the ingested file's path; `footnotes` are those the passage's text refers to.
+    """
+    chunk = passage.chunk
+    return {
+        "rank": passage.rank,
+        "score": round(passage.score, 4),
+        "text": chunk.text,
+        "letter": {
+            "id": chunk.letter_id,
+            "title": chunk.title,
+            "date": chunk.date,
+            "kamerstuk": chunk.kamerstuk,
+            "url": chunk.url,
+            "source": chunk.source,
+        },
+        "section": {"number": chunk.section_number, "title": chunk.section_title},
+        "pages": list(chunk.pages) if chunk.pages else None,
+        "footnotes": [footnote_to_dict(note) for note in chunk.footnotes],
+    }
