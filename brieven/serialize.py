@@ -1,4 +1,4 @@
-"""Dict forms of the domain types for JSON output (`brieven ask --json`, the app). Plain data only."""
+"""Dict forms of the domain types for JSON output (`brieven ask --json`, the app)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,100 @@
+"""The extractive answer: the sentences of the top passages that best answer the question, cited.
+
+Sentences are scored by the embedding model (query vector against each sentence's passage
+vector), so an English question finds Dutch sentences. The best 2-4 distinct sentences are
+shown in reading order (passage rank, then position), each followed by "[n]", n its passage's
+rank. When even the best sentence is not similar enough to the question, the letters are taken
+not to answer it (`found` false).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from brieven.answer.sentences import split_sentences
+from brieven.types import Answer, Passage
+from ingest.refs import strip_markers
+
+MAX_PASSAGES = 5  # passages read for sentences, by rank
+MAX_SENTENCES = 25  # sentences embedded per question (the latency budget)
+MIN_WORDS = 4  # shorter "sentences" (headings, "Nr. 354") are not answers
+MAX_CHARS = 600  # longer ones (tables, OCR runs) are not shown as a sentence
+MIN_CHOSEN, MAX_CHOSEN = 2, 4
+KEEP_WITHIN = 0.03  # beyond the first two, keep sentences scoring this close to the best
+DUPLICATE = 0.95  # cosine between sentences above which the later one is a repeat
+FOUND_THRESHOLD = 0.80  # best sentence cosine (multilingual-e5-small) below which nothing answers
+
+NOT_FOUND_TEXT = "The letters found do not answer this question."
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    rank: int
+    position: int
+    text: str
+
+
+def not_found() -> Answer:
+    return Answer(text=NOT_FOUND_TEXT, citations=(), found=False, method="extractive")
+
+
+def extract(question: str, passages: Sequence[Passage], encoder) -> Answer:
+    """Answer `question` from sentences of `passages` (ranked best first)."""
+    candidates = _candidates(passages)
+    if not candidates:
+        return not_found()
+    query = encoder.encode_query([question])[0]
+    vectors = encoder.encode_document([strip_markers(c.text) for c in candidates])
+    scores = vectors @ query
+    if float(scores.max()) < FOUND_THRESHOLD:
+        return not_found()
+    chosen = sorted(_choose(candidates, vectors, scores), key=lambda c: (c.rank, c.position))
+    return Answer(
+        text=" ".join(f"{c.text} [{c.rank}]" for c in chosen),
+        citations=tuple(dict.fromkeys(c.rank for c in chosen)),
+        found=True,
+        method="extractive",
+    )
+
+
+def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:
+    """Answer-sized sentences of the top passages; the budget is shared out by rank."""
+    per_passage = [
+        [
+            _Candidate(p.rank, i, s)
+            for i, s in enumerate(split_sentences(p.chunk.text))
+            if len(s.split()) >= MIN_WORDS and len(s) <= MAX_CHARS
+        ]
+        for p in passages[:MAX_PASSAGES]
+    ]
+    # Round robin over passages keeps every top passage in play when the budget is short.
+    picked: list[_Candidate] = []
+    seen: set[str] = set()
+    for row in range(max((len(p) for p in per_passage), default=0)):
+        for sentences in per_passage:
+            if row < len(sentences) and len(picked) < MAX_SENTENCES:
+                key = " ".join(strip_markers(sentences[row].text).lower().split())
+                if key not in seen:
+                    seen.add(key)
+                    picked.append(sentences[row])
+    return picked
+
+
+def _choose(
+    candidates: list[_Candidate], vectors: np.ndarray, scores: np.ndarray
+) -> list[_Candidate]:
+    """The best 2-4 sentences by score, skipping near-repeats of one already chosen."""
+    chosen: list[int] = []
+    best = float(scores.max())
+    for index in np.argsort(-scores):
+        if len(chosen) == MAX_CHOSEN:
+            break
+        if len(chosen) >= MIN_CHOSEN and scores[index] < best - KEEP_WITHIN:
+            break
+        if chosen and float((vectors[chosen] @ vectors[index]).max()) > DUPLICATE:
+            continue
+        chosen.append(int(index))
+    return [candidates[i] for i in chosen]

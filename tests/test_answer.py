@@ -1,0 +1,141 @@
+"""The extractive answer: cited sentences from the passages, or an honest "not found"."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from seed_passages import seed_passages
+
+from brieven.answer import compose, extractive
+from brieven.answer.sentences import split_sentences
+from brieven.serialize import answer_to_dict
+
+STAFF = (
+    "Hoe gaat het kabinet om met de structurele schaarste aan menskracht, pooling en expertteams?"
+)
+APPLE_PIE = "Wat is het recept voor appeltaart met kaneel?"
+
+
+@pytest.fixture(autouse=True)
+def fake_threshold(monkeypatch):
+    """FOUND_THRESHOLD is tuned for multilingual-e5-small; the fake encoder's cosines are lower."""
+    monkeypatch.setattr(extractive, "FOUND_THRESHOLD", 0.35)
+
+
+def cited_sentences(text: str) -> list[tuple[str, int]]:
+    return [(s.strip(), int(n)) for s, n in re.findall(r"(.+?) \[(\d+)\]", text)]
+
+
+def test_answer_quotes_sentences_of_the_passages_each_cited_to_its_rank(fake_encoder):
+    passages = seed_passages("3", "7", "1")
+    answer = compose(STAFF, passages, fake_encoder)
+
+    assert answer.found and answer.method == "extractive"
+    pairs = cited_sentences(answer.text)
+    assert 2 <= len(pairs) <= 4
+    assert "".join(f"{s} [{n}]" for s, n in pairs).replace(" ", "") == answer.text.replace(" ", "")
+    for sentence, rank in pairs:
+        assert sentence in passages[rank - 1].chunk.text
+    assert answer.citations == tuple(dict.fromkeys(rank for _, rank in pairs))
+    assert 2 in answer.citations  # section 7 is about staff scarcity
+    assert any("schaarste" in s for s, _ in pairs)
+
+
+def test_answer_is_in_reading_order_by_rank_then_position(fake_encoder):
+    passages = seed_passages("7", "3")
+    answer = compose(STAFF, passages, fake_encoder)
+
+    order = []
+    for sentence, rank in cited_sentences(answer.text):
+        order.append((rank, passages[rank - 1].chunk.text.index(sentence)))
+    assert order == sorted(order)
+
+
+def test_repeated_sentence_is_quoted_once(fake_encoder):
+    repeated = "De structurele schaarste aan menskracht vraagt om pooling en expertteams."
+    passages = seed_passages(
+        "7", "3", text_of={"7": f"{repeated} Verder niets.", "3": f"Inleiding hier. {repeated}"}
+    )
+    answer = compose(STAFF, passages, fake_encoder)
+
+    assert answer.text.count(repeated) == 1
+
+
+def test_footnote_markers_stay_in_the_quoted_sentence(fake_encoder):
+    planted = "De schaarste aan menskracht wordt met pooling en expertteams aangepakt.¹⁰"
+    passages = seed_passages("7", text_of={"7": f"{planted} Dat is alles voor nu hier."})
+    answer = compose(STAFF, passages, fake_encoder)
+
+    assert f"{planted} [1]" in answer.text
+
+
+def test_off_topic_question_is_not_found(fake_encoder):
+    answer = compose(APPLE_PIE, seed_passages("7", "3", "1"), fake_encoder)
+
+    assert not answer.found
+    assert answer.citations == ()
+    assert "[" not in answer.text
+    assert answer.text == extractive.NOT_FOUND_TEXT
+
+
+def test_no_passages_is_not_found(fake_encoder):
+    assert not compose(STAFF, [], fake_encoder).found
+
+
+def test_at_most_the_sentence_budget_is_embedded(fake_encoder):
+    seen = []
+
+    class Counting(type(fake_encoder)):
+        def encode_document(self, texts, progress=None):
+            seen.append(len(texts))
+            return super().encode_document(texts, progress)
+
+    passages = seed_passages("2", "7", "6", "1", "3", "4", "5")
+    compose(STAFF, passages, Counting())
+
+    assert seen == [extractive.MAX_SENTENCES]
+
+
+def test_answer_to_dict_matches_the_json_contract(fake_encoder):
+    answer = compose(STAFF, seed_passages("7", "3"), fake_encoder)
+    out = answer_to_dict(answer)
+
+    assert set(out) == {"text", "citations", "found", "method"}
+    assert out["found"] is True and out["method"] == "extractive"
+    for rank in out["citations"]:
+        assert f"[{rank}]" in out["text"] and rank in (1, 2)
+    assert "notice" in answer_to_dict(type(answer)("x [1]", (1,), True, "llm", notice="n"))
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "Dit geldt o.a. voor gemeenten. Zie bijv. nr. 354 en art. 5. Klaar is het werk.",
+            [
+                "Dit geldt o.a. voor gemeenten.",
+                "Zie bijv. nr. 354 en art. 5.",
+                "Klaar is het werk.",
+            ],
+        ),
+        (
+            "Dhr. Jansen en mr. De Vries, d.w.z. de raadsman, tekenden. H.M. de Jonge ook.",
+            ["Dhr. Jansen en mr. De Vries, d.w.z. de raadsman, tekenden.", "H.M. de Jonge ook."],
+        ),
+        (
+            "Het beleid wordt herzien.¹⁰ Dat gebeurt in 2024. Daarna volgt meer.",
+            ["Het beleid wordt herzien.¹⁰", "Dat gebeurt in 2024.", "Daarna volgt meer."],
+        ),
+        (
+            "De Rli doet aanbevelingen:\n1. Maak beleid gelijkwaardig.\n2. Geef een stem.",
+            ["De Rli doet aanbevelingen:", "1. Maak beleid gelijkwaardig.", "2. Geef een stem."],
+        ),
+        (
+            "7. Ga slim om met schaarste. Het bedrag is € 1.000.000 in 2.1 genoemd.",
+            ["7. Ga slim om met schaarste.", "Het bedrag is € 1.000.000 in 2.1 genoemd."],
+        ),
+    ],
+)
+def test_sentences_are_split_without_cutting_dutch_abbreviations(text, sentences):
+    assert split_sentences(text) == sentences
