@@ -1,0 +1,195 @@
+"""Markdown for the web page, built so that document text can never inject markup.
+
+Document text, titles, footnotes and URLs are untrusted input. Every piece of it passes through
+`escape` before it reaches Markdown: each ASCII punctuation character is backslash-escaped, so
+`<script>`, `**bold**`, `[link](...)`, `$math$` and Streamlit's `:color[...]` directives all show
+as the characters they are. The only markup in the output is what this module adds itself:
+highlight directives around whole words, links to http(s) URLs, and links to passage anchors.
+
+Nothing here imports Streamlit; the page (`app.py`) only places these strings.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import UTC, datetime
+from urllib.parse import quote, urlsplit
+
+from brieven.types import Answer, Chunk, Footnote, Pages
+from ingest.refs import to_superscript
+
+_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+_WORD = re.compile(r"\w+")
+_MARKER = re.compile(r"\[(\d+)\]")
+_WORD_JOINER = "\u2060"
+_STEM = 5  # words sharing their first five letters count as the same word ("schaarste", "schaars")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_STOPWORDS = frozenset(
+    # English and Dutch words too common to be worth highlighting.
+    "the and for are was were has have had how does did what which who whom why when where with "
+    "from into this that these those there their they them than then its not but can could "
+    "would should will about over under more most some such only also been being our your "
+    "een het van voor met die dat deze dit zijn wordt worden werd door naar niet ook maar "
+    "als bij aan tot uit over onder meer wat hoe wie waar wanneer welke heeft hebben had "
+    "kan kunnen zal zullen moet moeten nog wel dan zich hun haar zij wij ons onze".split()
+)
+
+
+def escape(text: str) -> str:
+    """Markdown that shows `text` literally: punctuation escaped, line breaks kept."""
+    escaped = _PUNCTUATION.sub(r"\\\1", text)
+    # Markdown still turns bare e-mail addresses into mailto: links; a word joiner stops that.
+    escaped = escaped.replace("@", "@" + _WORD_JOINER)
+    return escaped.replace("\r\n", "\n").replace("\n", "  \n")
+
+
+def _key(word: str) -> str:
+    return word.casefold()[:_STEM]
+
+
+def query_terms(question: str) -> frozenset[str]:
+    """The match keys of the question's content words (short and very common words left out)."""
+    words = _WORD.findall(question)
+    return frozenset(_key(w) for w in words if len(w) > 2 and w.casefold() not in _STOPWORDS)
+
+
+def highlight(text: str, question: str) -> str:
+    """`text` as safe Markdown, with the words it shares with `question` highlighted."""
+    terms = query_terms(question)
+    parts: list[str] = []
+    last = 0
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if len(word) > 2 and word.casefold() not in _STOPWORDS and _key(word) in terms:
+            parts.append(escape(text[last : match.start()]))
+            parts.append(f":orange-background[**{escape(word)}**]")
+            last = match.end()
+    parts.append(escape(text[last:]))
+    return "".join(parts)
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` if it is an absolute http(s) URL without spaces or control characters, else None."""
+    if not url:
+        return None
+    url = url.strip()
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def link(label: str, url: str | None) -> str:
+    """A Markdown link with an escaped label; only the escaped label if the URL is not http(s)."""
+    target = safe_url(url)
+    if target is None:
+        return escape(label)
+    # Percent-encode what could end the link destination early: ( ) < > [ ] and quotes.
+    target = quote(target, safe="/:?#@!$&*+,;=%~-._")
+    return f"[{escape(label)}]({target})"
+
+
+def linkify(text: str, urls: tuple[str, ...]) -> str:
+    """`text` as safe Markdown in which each of `urls` that is http(s) is a link.
+
+    URLs in `urls` that do not occur in the text are listed after it, so none is lost.
+    """
+    pending = list(dict.fromkeys(u for u in urls if u))
+    parts: list[str] = []
+    rest = text
+    while pending:
+        found = [(rest.find(u), u) for u in pending if u in rest]
+        if not found:
+            break
+        start, url = min(found)
+        parts.append(escape(rest[:start]))
+        parts.append(link(url, url))
+        rest = rest[start + len(url) :]
+        pending.remove(url)
+    parts.append(escape(rest))
+    parts.extend(" " + link(url, url) for url in pending)
+    return "".join(parts)
+
+
+def footnote_markdown(footnote: Footnote) -> str:
+    """One footnote: its number as the text marks it ("¹⁰"), its text, its URLs as links."""
+    return f"{escape(to_superscript(footnote.number))} {linkify(footnote.text, footnote.urls)}"
+
+
+def format_date(date: str | None) -> str | None:
+    """'2024-03-25' as '25 March 2024'; other forms as they are."""
+    if not date:
+        return None
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", date)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return date
+    year, month, day = match.groups()
+    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"
+
+
+def format_timestamp(timestamp: str) -> str:
+    """An ISO 8601 time as '28 November 2026, 18:40 UTC'; other forms as they are."""
+    try:
+        moment = datetime.fromisoformat(timestamp)
+    except ValueError:
+        return timestamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    zone = " UTC" if moment.tzinfo is not None else ""
+    return f"{format_date(moment.date().isoformat())}, {moment:%H:%M}{zone}"
+
+
+def format_pages(pages: Pages | None) -> str | None:
+    if pages is None:
+        return None
+    first, last = pages
+    return f"page {first}" if first == last else f"pages {first}–{last}"
+
+
+def section_label(chunk: Chunk) -> str:
+    """'Section 7: Ga slim om ...' as plain text (not Markdown)."""
+    if chunk.section_number:
+        return f"Section {chunk.section_number}: {chunk.section_title}".rstrip(": ")
+    return chunk.section_title or "Untitled section"
+
+
+def citation_line(chunk: Chunk, score: float) -> str:
+    """Safe Markdown citing a passage: kamerstuk, type, date, section, pages, score."""
+    facts = [
+        f"Kamerstuk {chunk.kamerstuk}" if chunk.kamerstuk else None,
+        chunk.doc_type,
+        format_date(chunk.date),
+        section_label(chunk),
+        format_pages(chunk.pages),
+        f"score {score:.2f}",
+    ]
+    return " · ".join(escape(fact) for fact in facts if fact)
+
+
+def passage_anchor(rank: int) -> str:
+    """The HTML id of a passage's heading, the target of the answer's citation links."""
+    return f"passage-{rank}"
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer as safe Markdown in which each citation marker [n] links to passage n."""
+    parts: list[str] = []
+    last = 0
+    for match in _MARKER.finditer(answer.text):
+        rank = int(match.group(1))
+        if rank not in answer.citations:
+            continue
+        parts.append(escape(answer.text[last : match.start()]))
+        parts.append(f"[\\[{rank}\\]](#{passage_anchor(rank)})")
+        last = match.end()
+    parts.append(escape(answer.text[last:]))
+    return "".join(parts)
