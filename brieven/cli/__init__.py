@@ -12,7 +12,7 @@ import sys
 from brieven import __version__
 from brieven.errors import BrievenError
 
-SUBCOMMANDS = ("parse",)
+SUBCOMMANDS = ("parse", "model")
 
 
 def build_parser() -> argparse.ArgumentParser:
