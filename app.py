@@ -1,0 +1,167 @@
+"""The web page: ask the letters a question, read the answer and the passages it cites.
+
+Run with `streamlit run app.py`; the index is the directory named by the environment variable
+BRIEVEN_INDEX, else data/index. A thin edge: it opens one `Searcher` per process, calls
+`Searcher.search` and `brieven.answer.compose` as the CLI does, and places the Markdown that
+`brieven.present` builds from document text (escaped there; never HTML). Domain errors become
+messages here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from brieven import present
+from brieven.answer import LLMConfig, compose
+from brieven.errors import BrievenError, IndexMissingError
+from brieven.types import Filters, Passage
+from index.search import Facets, Searcher
+
+DEFAULT_INDEX = "data/index"
+SAMPLE_LETTERS = "data/letters"
+
+
+@st.cache_resource(show_spinner="Loading the index and the language model…")
+def open_searcher(index_dir: str) -> Searcher:
+    """One read-only, thread-safe Searcher per index for the whole process; it follows rebuilds."""
+    return Searcher.open(Path(index_dir))
+
+
+def show_missing_index(index_dir: str, err: IndexMissingError) -> None:
+    st.error(f"There is no search index yet. {err}")
+    st.markdown("Build one from the sample letters with this command, then reload the page:")
+    st.code(f"brieven build {SAMPLE_LETTERS} --index {index_dir}", language="bash")
+
+
+def choose_filters(facets: Facets) -> Filters:
+    """Sidebar controls for the filters; the full date range (the default) restricts nothing."""
+    st.sidebar.header("Filters")
+    since = until = None
+    if facets.first_date and facets.last_date:
+        first = dt.date.fromisoformat(facets.first_date)
+        last = dt.date.fromisoformat(facets.last_date)
+        chosen = st.sidebar.date_input(
+            "Letter date between",
+            value=(first, last),
+            min_value=first,
+            max_value=last,
+            format="YYYY-MM-DD",
+            help="Letters without a date are left out once you narrow this range.",
+        )
+        if len(chosen) == 2:
+            since = chosen[0].isoformat() if chosen[0] > first else None
+            until = chosen[1].isoformat() if chosen[1] < last else None
+    doc_types = st.sidebar.multiselect("Document type", facets.doc_types, placeholder="All types")
+    dossiers = st.sidebar.multiselect(
+        "Kamerstuk dossier",
+        facets.dossiers,
+        placeholder="All dossiers",
+        help="The dossier number groups the parliamentary papers on one subject (29362 = "
+        "Modernisering van de overheid).",
+    )
+    return Filters(since=since, until=until, doc_types=tuple(doc_types), dossiers=tuple(dossiers))
+
+
+def show_index_facts(searcher: Searcher, index_dir: str) -> None:
+    manifest = searcher.manifest
+    st.sidebar.header("Index")
+    st.sidebar.markdown(
+        f"**Letters:** {manifest.letter_count}  \n"
+        f"**Passages:** {manifest.chunk_count}  \n"
+        f"**Model:** {present.escape(manifest.model_id)}  \n"
+        f"**Built:** {present.escape(present.format_timestamp(manifest.built_at))}"
+    )
+    st.sidebar.caption(f"Index folder: {present.escape(index_dir)}")
+
+
+def show_answer(question: str, passages: list[Passage], searcher: Searcher) -> None:
+    with st.spinner("Writing the answer…"):
+        answer = compose(question, passages, searcher.encoder, LLMConfig.from_env())
+    with st.container(border=True):
+        st.subheader("Answer", anchor="answer")
+        if answer.found:
+            st.markdown(present.answer_markdown(answer))
+            st.caption(
+                "Quoted from the passages below; each number leads to its passage."
+                if answer.method == "extractive"
+                else "Written by a language model from the passages below; check what it cites."
+            )
+        else:
+            st.info(answer.text)
+        if answer.notice:
+            st.warning(answer.notice)
+
+
+def show_passage(passage: Passage, question: str, searcher: Searcher) -> None:
+    chunk = passage.chunk
+    with st.container(border=True):
+        st.subheader(
+            present.escape(f"[{passage.rank}] {chunk.title}"),
+            anchor=present.passage_anchor(passage.rank),
+        )
+        st.caption(present.citation_line(chunk, passage.score))
+        st.markdown(present.highlight(chunk.text, question))
+        if chunk.footnotes:
+            st.markdown(
+                "**Footnotes**  \n"
+                + "  \n".join(present.footnote_markdown(fn) for fn in chunk.footnotes)
+            )
+        if present.safe_url(chunk.url):
+            st.markdown(present.link("Official publication ↗", chunk.url))
+        with st.expander(f"Whole section — {present.section_label(chunk)}"):
+            st.markdown(present.highlight(searcher.section_text(chunk), question))
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="brieven — search government letters", page_icon="📄", layout="wide"
+    )
+    st.title("Search Dutch government letters")
+    st.caption(
+        "Ask a question in English or Dutch. You get the passages of Kamerbrieven, Kamervragen "
+        "and moties that answer it, with letter, section, pages and footnotes."
+    )
+    index_dir = os.environ.get("BRIEVEN_INDEX", DEFAULT_INDEX)
+    try:
+        searcher = open_searcher(index_dir)
+    except IndexMissingError as err:
+        show_missing_index(index_dir, err)
+        return
+    except BrievenError as err:
+        st.error(str(err))
+        return
+
+    filters = choose_filters(searcher.facets())
+    show_index_facts(searcher, index_dir)
+
+    with st.form("ask", border=False):
+        question_col, k_col, button_col = st.columns([6, 1, 1], vertical_alignment="bottom")
+        question = question_col.text_input(
+            "Question", placeholder="How does the cabinet handle staff scarcity?"
+        )
+        k = k_col.number_input("Passages", min_value=1, max_value=50, value=5, step=1)
+        submitted = button_col.form_submit_button("Search", type="primary")
+
+    if not question.strip():
+        if submitted:
+            st.warning("Type a question first, then press Enter or Search.")
+        return
+    try:
+        with st.spinner("Searching…"):
+            passages = searcher.search(question, k=int(k), filters=filters)
+        if not passages:
+            st.info("No passage matches these filters. Widen the date range or clear a filter.")
+            return
+        show_answer(question, passages, searcher)
+        st.subheader(f"{len(passages)} passages, best first", anchor="passages")
+        for passage in passages:
+            show_passage(passage, question, searcher)
+    except BrievenError as err:
+        st.error(str(err))
+
+
+main()
