@@ -1,0 +1,141 @@
+"""`brieven fetch`: download letters and their metadata from the Tweede Kamer open data API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from ingest.fetch.client import Client
+from ingest.fetch.download import DEFAULT_OUT, FetchReport, fetch
+from ingest.fetch.odata import API_URL, Query, parse_dossier
+
+DESCRIPTION = """\
+Download documents from the Tweede Kamer open data API (gegevensmagazijn.tweedekamer.nl, OData v4),
+each as its official publication XML where there is one, else its PDF or DOCX, with a metadata
+sidecar (<file>.meta.json: title, date, kamerstuk, type, official URL) that `brieven build` uses.
+Documents already in --out are skipped, so running it again fetches only what is new; an
+interrupted run resumes. Filters combine; --type and --dossier may be repeated."""
+
+EPILOG = """\
+examples:
+  brieven fetch --type "Brief regering" --dossier 29362 --since 2024-01-01
+  brieven fetch --type "Brief regering" --since 2025-05-01 --until 2025-05-31 --limit 50"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "fetch",
+        help="download letters from the Tweede Kamer open data API",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_fetch_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--since", type=_day, metavar="YYYY-MM-DD", help="documents dated on or after"
+    )
+    parser.add_argument(
+        "--until", type=_day, metavar="YYYY-MM-DD", help="documents dated on or before"
+    )
+    parser.add_argument(
+        "--type",
+        dest="doc_types",
+        action="append",
+        default=[],
+        metavar="SOORT",
+        help='document type as the API names it (Soort), e.g. "Brief regering", "Motie", '
+        '"Antwoord schriftelijke vragen"; default: every type',
+    )
+    parser.add_argument(
+        "--dossier",
+        dest="dossiers",
+        action="append",
+        default=[],
+        type=_dossier,
+        metavar="NUMBER",
+        help="kamerstukdossier number, e.g. 29362, or with its toevoeging, 21501-07",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help=f"folder to store documents and sidecars in (default: {DEFAULT_OUT})",
+    )
+    parser.add_argument(
+        "--api-url",
+        default=API_URL,
+        metavar="URL",
+        help=f"OData root of the API or a mirror (default: {API_URL})",
+    )
+    parser.add_argument(
+        "--limit", type=_positive(int), metavar="N", help="stop after N documents (default: all)"
+    )
+    parser.add_argument(
+        "--rate",
+        type=_positive(float),
+        default=4.0,
+        metavar="R",
+        help="at most R requests per second (default: 4)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=30.0,
+        metavar="SECONDS",
+        help="give up on a request after this long; it is retried (default: 30)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    report = run_fetch(args)
+    return 1 if report.failed and not (report.stored or report.present) else 0
+
+
+def run_fetch(args: argparse.Namespace) -> FetchReport:
+    """Fetch as the arguments say and print what happened: a summary, each failure on stderr."""
+    query = Query(args.since, args.until, tuple(args.doc_types), tuple(args.dossiers))
+    client = Client(rate=args.rate, timeout=args.timeout)
+    report = fetch(query, args.out, client=client, api_url=args.api_url, limit=args.limit)
+    for document, reason in report.failed:
+        print(f"brieven: {document} skipped: {reason}", file=sys.stderr)
+    print(
+        f"{len(report.stored)} fetched, {report.present} already present, "
+        f"{len(report.failed)} failed, in {args.out}"
+    )
+    return report
+
+
+def _day(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+
+
+def _dossier(text: str) -> str:
+    try:
+        parse_dossier(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text.strip()
+
+
+def _positive(kind: type) -> object:
+    def convert(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
+        return value
+
+    convert.__name__ = kind.__name__
+    return convert
