@@ -12,7 +12,7 @@ import sys
 from brieven import __version__
 from brieven.errors import BrievenError
 
-SUBCOMMANDS = ("parse", "model")
+SUBCOMMANDS = ("parse", "build", "ask", "eval", "fetch", "model", "sync")
 
 
 def build_parser() -> argparse.ArgumentParser:

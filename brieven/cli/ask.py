@@ -1,0 +1,141 @@
+"""`brieven ask`: the passages that answer a question, ranked and cited."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Iterable
+from datetime import date
+
+from brieven.cli.build import add_index_argument
+from brieven.present import format_date, format_pages, section_label
+from brieven.serialize import passage_to_dict
+from brieven.types import Filters, Passage
+from ingest.refs import to_superscript
+
+DESCRIPTION = """\
+Search the index for the passages that answer QUESTION (English or Dutch) and print them ranked,
+each with its citation: letter title, kamerstuk, date, section, pages, and the footnotes the
+passage refers to with their URLs. Filters apply before ranking, so -k passages come back whenever
+that many match.
+
+With QUESTION "-", questions are read from stdin, one per line, and answered in order, loading
+the model and index once; with --json each answer is one line of JSON."""
+
+EPILOG = """\
+examples:
+  brieven ask "How does the cabinet handle staff scarcity?"
+  brieven ask "Hoe gaat het kabinet om met het tekort aan personeel?" -k 3 --since 2024-01-01
+  brieven ask --json - < questions.txt
+
+--json prints {"question", "passages": [{"rank", "score", "text", "letter": {"id", "title",
+"date", "kamerstuk", "url", "source"}, "section": {"number", "title"}, "pages",
+"footnotes": [{"number", "text", "urls"}]}]}"""
+
+_WIDTH = 100
+_INDENT = "    "
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "ask",
+        help="find the passages that answer a question",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("question", metavar="QUESTION", help='the question, or "-" for stdin')
+    parser.add_argument(
+        "-k", type=_count, default=5, metavar="N", help="number of passages (default: 5)"
+    )
+    add_index_argument(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--since", type=_day, metavar="DATE", help="letters dated on or after")
+    parser.add_argument("--until", type=_day, metavar="DATE", help="letters dated on or before")
+    parser.add_argument(
+        "--type", dest="doc_types", action="append", default=[], metavar="TYPE",
+        help="only letters of this document type (repeatable)",
+    )
+    parser.add_argument(
+        "--dossier", dest="dossiers", action="append", default=[], metavar="NUMBER",
+        help="only kamerstukken of this dossier, e.g. 29362 or 21501-07 (repeatable)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from index.search import Searcher
+
+    searcher = Searcher.open(args.index)
+    filters = Filters(args.since, args.until, tuple(args.doc_types), tuple(args.dossiers))
+    for number, question in enumerate(_questions(args.question)):
+        passages = searcher.search(question, k=args.k, filters=filters)
+        if number and not args.json:
+            print()
+        print(render(question, passages, as_json=args.json), flush=True)
+    return 0
+
+
+def render(question: str, passages: list[Passage], as_json: bool) -> str:
+    """The whole output for one question: one JSON line, or text for a person."""
+    if as_json:
+        result = {"question": question, "passages": [passage_to_dict(p) for p in passages]}
+        return json.dumps(result, ensure_ascii=False)
+    if not passages:
+        return f"No passages found for: {question}"
+    return "\n\n".join(_passage_text(p) for p in passages)
+
+
+def _passage_text(passage: Passage) -> str:
+    chunk = passage.chunk
+    facts = [
+        f"Kamerstuk {chunk.kamerstuk}" if chunk.kamerstuk else None,
+        format_date(chunk.date),
+        section_label(chunk),
+        format_pages(chunk.pages),
+    ]
+    lines = [
+        f"[{passage.rank}] {passage.score:.3f}  {chunk.title}",
+        _INDENT + " · ".join(fact for fact in facts if fact),
+        _INDENT + (chunk.url or chunk.source),
+        "",
+        _wrap(chunk.text),
+    ]
+    for note in chunk.footnotes:
+        urls = [url for url in note.urls if url not in note.text]
+        lines.append(_wrap(" ".join([to_superscript(note.number), note.text, *urls])))
+    return "\n".join(lines)
+
+
+def _wrap(text: str) -> str:
+    paragraphs = (p for p in text.splitlines() if p.strip())
+    return "\n".join(
+        textwrap.fill(
+            p, _WIDTH, initial_indent=_INDENT, subsequent_indent=_INDENT,
+            break_long_words=False, break_on_hyphens=False,
+        )
+        for p in paragraphs
+    )
+
+
+def _questions(question: str) -> Iterable[str]:
+    if question != "-":
+        yield question
+        return
+    for line in sys.stdin:
+        yield line.strip()
+
+
+def _day(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
+    return int(text)

@@ -1,0 +1,243 @@
+"""Build or update an index: files -> letters -> chunks -> vectors -> a new generation on disk.
+
+Incremental by design, so rebuilding after a small change takes seconds:
+- a file whose path and content hash are unchanged (and parsed by the same ingest code and limits)
+  is taken over whole from the current index: no parsing, no embedding;
+- a new or changed file is parsed and chunked; each chunk whose embedded text the current index
+  already holds reuses that vector, only the rest go to the encoder;
+- a file no longer found drops out; a file that failed before and is unchanged is reported again
+  without being re-read.
+The current index is never touched until the new generation is complete (see `index.store`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+import ingest
+from brieven.errors import EmptyIndexError, IndexMismatchError, IndexMissingError, ParseError
+from brieven.types import Chunk, Letter
+from index import store
+from ingest.chunk import chunk_letter
+from ingest.discover import find_files
+from ingest.parse import ParseLimits, parse
+
+DEFAULT_LIMITS = ParseLimits()
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    files_seen: int
+    letters_indexed: int
+    files_reused: int  # taken over from the previous index without parsing
+    files_embedded: int  # parsed and chunked anew
+    chunks_embedded: int  # sent to the encoder
+    chunk_count: int
+    skipped: tuple[tuple[str, str], ...]  # (path, reason)
+    written: bool  # False when nothing changed and the current index was kept
+
+
+@dataclass(slots=True)
+class _Part:
+    """What one file contributes to the new index."""
+
+    path: str
+    record: store.FileRecord
+    chunks: list[Chunk]
+    sections: dict[tuple[str, int], str]
+    vectors: np.ndarray | None = None  # None until embedded
+    reused: bool = False  # taken over from the previous index
+
+
+def build(
+    paths: Sequence[Path | str],
+    index_dir: Path | str,
+    encoder,
+    progress: bool = True,
+    limits: ParseLimits = DEFAULT_LIMITS,
+    wait: bool = False,
+) -> BuildReport:
+    """Index every letter under `paths` into `index_dir`.
+
+    Raises EmptyIndexError when no letter could be indexed (the current index stays as it was),
+    IndexLockedError when another build holds the lock and `wait` is False.
+    """
+    index_dir = Path(index_dir)
+    with store.build_lock(index_dir, wait=wait):
+        store.remove_stale(index_dir)
+        previous = _previous(index_dir, encoder)
+        fingerprint = ingest_fingerprint(limits)
+        reusable = previous is not None and previous.manifest.extra.get("ingest") == fingerprint
+        files = find_files([Path(p) for p in paths])
+        if not files:
+            raise EmptyIndexError(f"no files found in {', '.join(map(str, paths))}")
+
+        parts: list[_Part] = []
+        for path in tqdm(files, desc="read", unit="file", disable=not progress, leave=False):
+            content_hash = file_hash(path)
+            old = previous.files.get(str(path)) if reusable else None
+            if old is not None and old.content_hash == content_hash:
+                parts.append(_take_over(previous, str(path), old))
+            else:
+                parts.append(_read(path, content_hash, limits))
+        indexed = [part for part in parts if not part.record.skipped]
+        skipped = tuple((part.path, part.record.skipped) for part in parts if part.record.skipped)
+        if not indexed:
+            raise EmptyIndexError(
+                f"nothing could be indexed: all {len(files)} files were skipped; "
+                f"the index at {index_dir} was left as it was"
+            )
+
+        chunks_embedded = _embed(indexed, previous, encoder, progress)
+        data = _assemble(parts, paths, encoder, fingerprint)
+        written = previous is None or not _same_content(previous, data)
+        if written:
+            store.write(index_dir, data)
+            store.remove_stale(index_dir)
+        return BuildReport(
+            files_seen=len(files),
+            letters_indexed=len(indexed),
+            files_reused=sum(part.reused for part in indexed),
+            files_embedded=sum(not part.reused for part in indexed),
+            chunks_embedded=chunks_embedded,
+            chunk_count=len(data.chunks),
+            skipped=skipped,
+            written=written,
+        )
+
+
+def file_hash(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def ingest_fingerprint(limits: ParseLimits) -> str:
+    """Changes whenever the ingest code or the parse limits change, so stored chunks go stale."""
+    digest = hashlib.sha256(repr(limits).encode())
+    package = Path(ingest.__file__).parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _previous(index_dir: Path, encoder) -> store.IndexData | None:
+    """The current index when its vectors can be reused with this encoder, else None."""
+    try:
+        previous = store.load(index_dir)
+        store.check_compatible(previous.manifest, encoder, index_dir)
+    except (IndexMissingError, IndexMismatchError):
+        return None
+    return previous
+
+
+def _take_over(previous: store.IndexData, path: str, old: store.FileRecord) -> _Part:
+    rows = slice(old.first, old.first + old.count)
+    chunks = list(previous.chunks[rows])
+    keys = {(chunk.source, chunk.section_index) for chunk in chunks}
+    sections = {key: previous.sections[key] for key in keys if key in previous.sections}
+    return _Part(path, old, chunks, sections, previous.vectors[rows], reused=True)
+
+
+def _read(path: Path, content_hash: str, limits: ParseLimits) -> _Part:
+    try:
+        letter = parse(path, limits)
+        chunks = chunk_letter(letter)
+    except ParseError as err:
+        return _Part(str(path), store.FileRecord(content_hash, skipped=err.reason), [], {})
+    except Exception as err:  # a parser bug on a hostile file must not stop the build
+        reason = f"could not be read ({type(err).__name__}: {err})"
+        return _Part(str(path), store.FileRecord(content_hash, skipped=reason), [], {})
+    if not chunks:
+        return _Part(str(path), store.FileRecord(content_hash, skipped="no text found"), [], {})
+    record = store.FileRecord(content_hash, letter_id=letter.id, count=len(chunks))
+    return _Part(str(path), record, chunks, _sections(letter, chunks))
+
+
+def _sections(letter: Letter, chunks: list[Chunk]) -> dict[tuple[str, int], str]:
+    used = {chunk.section_index for chunk in chunks}
+    return {
+        (letter.source, index): section.text
+        for index, section in enumerate(letter.sections)
+        if index in used
+    }
+
+
+def _embed(parts: list[_Part], previous: store.IndexData | None, encoder, progress: bool) -> int:
+    """Fill in every part's vectors, reusing stored ones for identical embedded text."""
+    known: dict[str, int] = {}
+    if previous is not None:
+        known = {chunk.embed_text: row for row, chunk in enumerate(previous.chunks)}
+    todo = [
+        chunk.embed_text
+        for part in parts
+        if part.vectors is None
+        for chunk in part.chunks
+        if chunk.embed_text not in known
+    ]
+    todo = list(dict.fromkeys(todo))
+    fresh: dict[str, np.ndarray] = {}
+    if todo:
+        with tqdm(
+            total=len(todo), desc="embed", unit="chunk", disable=not progress, file=sys.stderr
+        ) as bar:
+            vectors = encoder.encode_document(todo, progress=bar.update)
+        fresh = dict(zip(todo, np.asarray(vectors, dtype=np.float32), strict=True))
+    for part in parts:
+        if part.vectors is None:
+            part.vectors = np.stack(
+                [
+                    fresh[c.embed_text] if c.embed_text in fresh
+                    else previous.vectors[known[c.embed_text]]
+                    for c in part.chunks
+                ]
+            )
+    return len(todo)
+
+
+def _assemble(parts: list[_Part], roots, encoder, fingerprint: str) -> store.IndexData:
+    records: dict[str, store.FileRecord] = {}
+    chunks: list[Chunk] = []
+    sections: dict[tuple[str, int], str] = {}
+    for part in parts:
+        records[part.path] = dataclasses.replace(part.record, first=len(chunks))
+        chunks.extend(part.chunks)
+        sections.update(part.sections)
+    corpus = hashlib.sha256()
+    for path, record in sorted(records.items()):
+        corpus.update(f"{path}\0{record.content_hash}\n".encode())
+    indexed = [part for part in parts if not part.record.skipped]
+    manifest = store.new_manifest(
+        encoder,
+        chunk_count=len(chunks),
+        letter_count=len(indexed),
+        corpus_hash=corpus.hexdigest(),
+        ingest=fingerprint,
+    )
+    vectors = np.concatenate([part.vectors for part in indexed]).astype(np.float32, copy=False)
+    return store.IndexData(
+        manifest=manifest,
+        chunks=tuple(chunks),
+        vectors=vectors,
+        sections=sections,
+        files=records,
+        roots=tuple(str(p) for p in roots),
+    )
+
+
+def _same_content(previous: store.IndexData, data: store.IndexData) -> bool:
+    old, new = previous.manifest, data.manifest
+    return (
+        old.corpus_hash == new.corpus_hash
+        and old.extra == new.extra
+        and previous.roots == data.roots
+        and previous.chunks == data.chunks
+    )
