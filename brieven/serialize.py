@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from brieven.types import Answer, Footnote, Passage
+from brieven.types import Answer, Footnote, Letter, Passage, Section
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
@@ -45,4 +45,29 @@ def passage_to_dict(passage: Passage) -> dict[str, Any]:
         "section": {"number": chunk.section_number, "title": chunk.section_title},
         "pages": list(chunk.pages) if chunk.pages else None,
         "footnotes": [footnote_to_dict(note) for note in chunk.footnotes],
+    }
+
+
+def section_to_dict(section: Section) -> dict[str, Any]:
+    return {
+        "number": section.number,
+        "title": section.title,
+        "text": section.text,
+        "pages": list(section.pages) if section.pages else None,
+        "footnotes": list(section.footnotes),
+    }
+
+
+def letter_to_dict(letter: Letter) -> dict[str, Any]:
+    """{"id", "title", "date", "kamerstuk", "doc_type", "url", "source", "sections", "footnotes"}."""
+    return {
+        "id": letter.id,
+        "title": letter.title,
+        "date": letter.date,
+        "kamerstuk": letter.kamerstuk,
+        "doc_type": letter.doc_type,
+        "url": letter.url,
+        "source": letter.source,
+        "sections": [section_to_dict(section) for section in letter.sections],
+        "footnotes": [footnote_to_dict(note) for note in letter.footnotes],
     }

@@ -88,13 +88,14 @@ def link_markers(text: str, numbers: list[str]) -> str:
     """Write the plain-digit footnote markers in `text` as superscripts.
 
     Markers appear in order, so the search for footnote n starts where n-1 was found. A marker is
-    glued to a word or closing punctuation ("beleid.1", "SDG’s10", "«…»1") or, as in text taken from
+    glued to a word, closing punctuation or a span of years ("beleid.1", "SDG’s10", "«…»1",
+    "2022-20278") or, as in text taken from
     PDFs, stands apart after a word ("Deltacommissaris 1"). Numbers that are no footnote are left.
     """
     out: list[str] = []
     pos = 0
     for number in numbers:
-        glued = re.compile(rf"(?<=[^\W\d_]|[.,;:)’'”»])({number})(?!\d)(?![.,]\d)")
+        glued = re.compile(rf"(?:(?<=[^\W\d_]|[.,;:)’'”»])|(?<=[-–]\d{{4}}))({number})(?!\d)(?![.,]\d)")
         spaced = re.compile(rf"(?<=[^\W\d_]) ({number})(?=[ \n.,;:)]|$)")
         best = None
         for pattern in (glued, spaced):

@@ -1,0 +1,136 @@
+"""Letters into chunks small enough to embed, each citable on its own.
+
+A chunk never crosses a section. A section longer than the budget is split at paragraph
+boundaries, a paragraph longer than the budget at sentence boundaries (so no sentence is cut in
+two), and a sentence longer than the budget, which only broken text produces, at word boundaries.
+Consecutive chunks of a section share one sentence of overlap.
+
+The budget is counted in cl100k tokens (tiktoken, offline). The embedding model (multilingual-e5,
+XLM-R tokenizer) truncates at 512 tokens. Over the shared corpus (2,551 chunks) Dutch text took
+0.83 XLM-R tokens per cl100k token on average and 1.31 at most; with a body of at most 260 cl100k
+tokens plus title, clipped heading and clipped footnotes, the longest embed_text came to 363
+XLM-R tokens.
+"""
+
+from __future__ import annotations
+
+from brieven.answer.sentences import split_sentences
+from brieven.types import Chunk, Footnote, Letter, Section
+from ingest.refs import footnote_markers, strip_markers
+from ingest.tokens import count_tokens, encoding
+
+BODY_BUDGET = 260  # cl100k tokens of shown text per chunk
+NOTE_BUDGET = 80  # cl100k tokens of footnote text appended to the text that is embedded
+HEADING_BUDGET = 60  # cl100k tokens of section heading in the text that is embedded
+
+
+def chunk_letter(letter: Letter) -> list[Chunk]:
+    notes = {note.number: note for note in letter.footnotes}
+    chunks: list[Chunk] = []
+    for index, section in enumerate(letter.sections):
+        for text in split_section(section.text):
+            refs = tuple(notes[n] for n in footnote_markers(text) if n in notes)
+            chunks.append(
+                Chunk(
+                    id=f"{letter.id}#{len(chunks)}",
+                    letter_id=letter.id,
+                    title=letter.title,
+                    date=letter.date,
+                    kamerstuk=letter.kamerstuk,
+                    doc_type=letter.doc_type,
+                    url=letter.url,
+                    source=letter.source,
+                    section_index=index,
+                    section_number=section.number,
+                    section_title=section.title,
+                    pages=section.pages,
+                    footnotes=refs,
+                    text=text,
+                    embed_text=embed_text(letter.title, section, text, refs),
+                )
+            )
+    return chunks
+
+
+def heading(section: Section) -> str:
+    """"7 Ga slim om …", "Antwoord 3 Bent u bekend …?", or the title alone."""
+    if section.number and section.number != section.title:
+        return f"{section.number} {section.title}".strip()
+    return section.title
+
+
+def embed_text(title: str, section: Section, text: str, notes: tuple[Footnote, ...]) -> str:
+    """Title, section heading and body without markers, then the footnotes the body refers to."""
+    parts = [title, _clip(heading(section), HEADING_BUDGET), strip_markers(text)]
+    if notes:
+        parts.append(_clip(" ".join(f"Voetnoot {n.number}: {n.text}" for n in notes), NOTE_BUDGET))
+    return "\n".join(part for part in parts if part)
+
+
+def _clip(text: str, budget: int) -> str:
+    tokens = encoding().encode_ordinary(text)
+    return text if len(tokens) <= budget else encoding().decode(tokens[:budget]).rstrip() + " …"
+
+
+def split_section(text: str, budget: int = BODY_BUDGET) -> list[str]:
+    """The pieces of one section's text, each within `budget` cl100k tokens (overlap included)."""
+    units: list[tuple[int, str]] = []  # (paragraph number, paragraph or sentence)
+    for number, paragraph in enumerate(p.strip() for p in text.split("\n\n")):
+        if not paragraph:
+            continue
+        if count_tokens(paragraph) <= budget:
+            units.append((number, paragraph))
+            continue
+        for sentence in split_sentences(paragraph):
+            units.extend((number, piece) for piece in _words(sentence, budget))
+    pieces: list[str] = []
+    current: list[tuple[int, str]] = []
+    size = 0
+    for unit in units:
+        cost = count_tokens(unit[1]) + 1
+        if current and size + cost > budget:
+            pieces.append(_render(current))
+            current = _overlap(current, budget - cost)
+            size = sum(count_tokens(u[1]) + 1 for u in current)
+        current.append(unit)
+        size += cost
+    if current:
+        pieces.append(_render(current))
+    return pieces
+
+
+def _overlap(previous: list[tuple[int, str]], room: int) -> list[tuple[int, str]]:
+    """The last sentence of the previous piece, to open the next one, when it fits."""
+    number, last = previous[-1]
+    sentences = split_sentences(last)
+    if not sentences:
+        return []
+    tail = sentences[-1]
+    if count_tokens(tail) + 1 > min(room, BODY_BUDGET // 3) or tail == last and len(previous) == 1:
+        return []
+    return [(number, tail)]
+
+
+def _words(sentence: str, budget: int) -> list[str]:
+    """A sentence cut at word boundaries into pieces within `budget`; most sentences stay whole."""
+    if count_tokens(sentence) <= budget:
+        return [sentence]
+    pieces: list[str] = []
+    current: list[str] = []
+    for word in sentence.split():
+        if current and count_tokens(" ".join(current + [word])) > budget:
+            pieces.append(" ".join(current))
+            current = []
+        current.append(word)
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+def _render(units: list[tuple[int, str]]) -> str:
+    out = ""
+    for i, (number, text) in enumerate(units):
+        if i:
+            out += " " if units[i - 1][0] == number else "\n\n"
+        out += text
+    return out

@@ -1,0 +1,186 @@
+"""The one sectioner: turns the blocks of any format into the sections of a letter.
+
+A section starts at a heading:
+- a block the format itself marks as a heading (`Block.heading`);
+- a numbered heading, "1. Hoofdaanbeveling: Maak beleid …", "2.1 Aanpak", "3.3 Hoge zandgronden";
+- in answers to Kamervragen, "Vraag 3" and "Antwoord 3" (also "Antwoord op vraag 3", "Antwoord
+  vraag 3:", a bare "3" before a question and a bare "Antwoord" after it). An answer's section takes
+  its question as title, so it can be cited and found on its own;
+- an unnumbered tussenkop: a short line without closing punctuation, between the salutation and
+  the signature, followed by text.
+The text before the first heading is a section of its own (number None, title "").
+Headings that follow each other without text between them are merged into one title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from brieven.types import Section
+from ingest.raw import Block
+from ingest.refs import footnote_markers
+
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|\s)\s*([A-Z«‘'\"(][^\n]{1,200})$")
+_VRAAG = re.compile(r"^Vraag\s+(\d{1,3})\s*[:.]?\s*(.*)$", re.DOTALL)
+_ANTWOORD = re.compile(r"^Antwoord(?:\s+op)?(?:\s+(?:vraag|op vraag))?\s*(\d{1,3})?\s*[:.]?\s*(.*)$", re.DOTALL | re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"^(\d{1,3})[.)]?$")
+_NUMBERED_QUESTION = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$", re.DOTALL)
+_BODY_START = re.compile(
+    r"^(Geachte\b|Aan de [Vv]oorzitter|Datum\s+\d|Betreft\s|"
+    r"(Den Haag|[’']s-Gravenhage|[A-Z][a-z]+), \d{1,2} \w+ \d{4}$)"
+)
+_CLOSING = re.compile(r"^(Hoogachtend|Met vriendelijke groet|Ondertekenaars|Eerste ondertekenaar)", re.I)
+
+
+@dataclass
+class _Draft:
+    number: str | None
+    title: str
+    texts: list[str] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+
+
+def sections(blocks: Sequence[Block], footnote_numbers: Sequence[str] = ()) -> tuple[Section, ...]:
+    """The sections of a letter, in order. `footnote_numbers` limits which markers are listed."""
+    qa = _is_qa(blocks)
+    start = _body_start(blocks)
+    drafts = [_Draft(None, "")]
+    questions: dict[str, str] = {}
+    last_question: str | None = None
+    for i, block in enumerate(blocks):
+        text = block.text.strip()
+        if not text:
+            continue
+        heading = _heading(blocks, i, qa, i >= start, last_question)
+        if heading is None:
+            drafts[-1].texts.append(text)
+            if block.page is not None:
+                drafts[-1].pages.append(block.page)
+            continue
+        number, title, rest = heading
+        if number and number.startswith("Vraag "):
+            last_question = number.split()[1]
+        if number and number.startswith("Antwoord ") and questions.get(number.split()[1]):
+            title = questions[number.split()[1]]
+        current = drafts[-1]
+        if not current.texts and len(drafts) > 1:
+            current.number = number or current.number
+            current.title = " — ".join(t for t in (current.title, title) if t)
+        else:
+            drafts.append(_Draft(number, title))
+        if block.page is not None:
+            drafts[-1].pages.append(block.page)
+        if rest:
+            drafts[-1].texts.append(rest)
+        if number and number.startswith("Vraag ") and rest:
+            questions[number.split()[1]] = rest
+    _fill_questions(drafts, questions)
+    wanted = set(footnote_numbers)
+    out = []
+    for draft in drafts:
+        if not draft.texts and not draft.title:
+            continue
+        body = "\n\n".join(draft.texts)
+        markers = tuple(n for n in footnote_markers(body) if n in wanted)
+        pages = (min(draft.pages), max(draft.pages)) if draft.pages else None
+        out.append(Section(draft.number, draft.title, body, pages, markers))
+    return tuple(out)
+
+
+def _fill_questions(drafts: list[_Draft], questions: dict[str, str]) -> None:
+    """An answer's title is its question: taken from the "Vraag n" section's text."""
+    for draft in drafts:
+        if draft.number and draft.number.startswith("Vraag ") and draft.texts:
+            questions.setdefault(draft.number.split()[1], draft.texts[0])
+    for draft in drafts:
+        if draft.number and draft.number.startswith("Antwoord "):
+            question = questions.get(draft.number.split()[1])
+            if question and draft.title in ("", draft.number):
+                draft.title = question
+
+
+def _is_qa(blocks: Sequence[Block]) -> bool:
+    return any(_ANTWOORD.match(b.text.strip()) and _is_answer_label(b.text.strip()) for b in blocks)
+
+
+def _is_answer_label(text: str) -> bool:
+    first = text.split("\n", 1)[0]
+    return bool(re.match(r"^Antwoord(\s+(op\s+)?(vraag\s+)?\d{1,3})?\s*[:.]?$", first, re.I))
+
+
+def _body_start(blocks: Sequence[Block]) -> int:
+    start = 0
+    for i, block in enumerate(blocks[:30]):
+        if _BODY_START.match(block.text.strip()):
+            start = i + 1
+    return start
+
+
+def _heading(
+    blocks: Sequence[Block], i: int, qa: bool, in_body: bool, last_question: str | None
+) -> tuple[str | None, str, str] | None:
+    """(number, title, text that follows the heading in the same block) or None."""
+    text = blocks[i].text.strip()
+    first, _, rest = text.partition("\n")
+    vraag = _VRAAG.match(text)
+    if vraag and (qa or len(first) < 12):
+        return f"Vraag {vraag.group(1)}", f"Vraag {vraag.group(1)}", vraag.group(2).strip()
+    if _is_answer_label(text):
+        answer = _ANTWOORD.match(text)
+        number = answer.group(1) or last_question
+        label = f"Antwoord {number}" if number else "Antwoord"
+        return label, label, answer.group(2).strip()
+    if qa:
+        bare = _BARE_NUMBER.match(text)
+        if bare:
+            return f"Vraag {bare.group(1)}", f"Vraag {bare.group(1)}", ""
+        question = _NUMBERED_QUESTION.match(text)
+        if question and question.group(2).rstrip().endswith("?"):
+            return f"Vraag {question.group(1)}", f"Vraag {question.group(1)}", question.group(2)
+    if blocks[i].heading:
+        numbered = _NUMBERED.match(text)
+        return (numbered.group(1), numbered.group(2).strip(), "") if numbered else (None, text, "")
+    numbered = _NUMBERED.match(text)
+    if numbered and _heading_words(numbered.group(2)) and _followed_by_text(blocks, i):
+        return numbered.group(1), numbered.group(2).strip(), ""
+    if in_body and _tussenkop(blocks, i):
+        return None, text, ""
+    return None
+
+
+def _heading_words(title: str) -> bool:
+    """A heading is one phrase: short enough, no sentence end inside or at its close."""
+    return (
+        len(title) <= 160
+        and not title.endswith((".", ",", ";"))
+        and not re.search(r"[.!?] [A-Z]", title)
+    )
+
+
+def _followed_by_text(blocks: Sequence[Block], i: int) -> bool:
+    nxt = blocks[i + 1].text.strip() if i + 1 < len(blocks) else ""
+    return bool(nxt) and not nxt[0].islower()
+
+
+def _tussenkop(blocks: Sequence[Block], i: int) -> bool:
+    text = blocks[i].text.strip()
+    if not (3 <= len(text) <= 80) or len(text.split()) > 10 or "\n" in text:
+        return False
+    if not (text[0].isupper() or text[0] in "«‘'\"") or text.isupper():
+        return False
+    if text.endswith((".", ",", ";", ":", "!", "?")) or "," in text or _CLOSING.match(text):
+        return False
+    if re.search(r"\b[A-Z]\.\s?[A-Z]?\.?", text) or re.search(r"\d{4}$", text):
+        return False  # initials of a name, a date
+    if i + 1 >= len(blocks):
+        return False
+    nxt = blocks[i + 1].text.strip()
+    if not nxt or not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "«‘'\"•-–"):
+        return False
+    if i > 0:
+        prev = blocks[i - 1].text.strip()
+        if prev.endswith(",") or _CLOSING.match(prev):
+            return False
+    return True
