@@ -113,7 +113,10 @@ def test_ask_json_follows_the_contract(index_dir, capsys):
 
 
 def test_ask_json_from_stdin_answers_each_line_in_order(index_dir, monkeypatch, capsys):
-    questions = ["structurele schaarste aan menskracht", "vervanging F-16 Memorandum"]
+    questions = [
+        "structurele schaarste aan menskracht",
+        "Memorandum Understanding Initiële Operationele Evaluatie JSF Verenigd Koninkrijk",
+    ]
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(questions) + "\n"))
 
     assert main(["ask", "--json", "-", "--index", str(index_dir)]) == 0
@@ -136,12 +139,12 @@ def test_ask_prints_citation_passage_and_footnotes_for_a_person(index_dir, capsy
 def test_ask_filters_exclude_letters_before_ranking(index_dir, capsys):
     status = main(
         ["ask", "structurele schaarste aan menskracht", "--json", "-k", "2",
-         "--dossier", "26488", "--index", str(index_dir)]
+         "--dossier", "29279", "--index", str(index_dir)]
     )  # fmt: skip
     assert status == 0
     passages = json.loads(capsys.readouterr().out)["passages"]
     assert len(passages) == 2
-    assert {p["letter"]["kamerstuk"] for p in passages} == {"26488-72"}
+    assert {p["letter"]["kamerstuk"] for p in passages} == {"29279-965"}
 
 
 def test_ask_without_an_index_says_how_to_build_one(tmp_path, capsys):
