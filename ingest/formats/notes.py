@@ -1,0 +1,48 @@
+"""Footnotes as the format parsers build them: the note text and the web addresses in it."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from brieven.types import Footnote
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>()«»\"\[\]{}|]+", re.IGNORECASE)
+_DOMAIN = re.compile(  # a site name, maybe with a path, but no scheme
+    r"(?<![\w@./-])((?:[a-z0-9-]+\.)+(?:nl|eu|com|org|net|int|gov|edu|be|de|uk|info|io))(?![\w@-])"
+    r"(/[^\s<>()«»\"\[\]{}|]*)?",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:!?'’”»"
+
+
+def urls_in(text: str) -> list[str]:
+    """Web addresses in `text`, trailing punctuation removed, "www." given a scheme.
+
+    A bare site name such as "(rijksfinancien.nl)", which is how a PDF often prints a link whose
+    address was lost, counts as the address of that site.
+    """
+    urls = []
+    for match in _URL.finditer(text):
+        url = match.group().rstrip(_TRAILING)
+        if url.lower().startswith("www."):
+            url = "https://" + url
+        if url not in urls and len(url) > len("https://"):
+            urls.append(url)
+    hosts = {urlsplit(url).hostname for url in urls}
+    for match in _DOMAIN.finditer(_URL.sub(" ", text)):
+        host = match.group(1).lower()
+        if host not in hosts and "www." + host not in hosts:
+            hosts.add(host)
+            urls.append("https://" + host + (match.group(2) or "").rstrip(_TRAILING))
+    return urls
+
+
+def make_footnote(number: str, text: str, links: tuple[str, ...] | list[str] = ()) -> Footnote:
+    """A footnote with the URLs written in its text, then those only linked (PDF or HTML links)."""
+    text = " ".join(text.split())
+    urls = urls_in(text)
+    for link in links:
+        if link.startswith(("http://", "https://")) and link not in urls:
+            urls.append(link)
+    return Footnote(number=number, text=text, urls=tuple(urls))

@@ -1,0 +1,418 @@
+"""PDF letters, read with pypdf into paragraph blocks that keep their page numbers.
+
+pypdf gives text with the position, size and font of each run (`extract_text(visitor_text=...)`).
+From that this module rebuilds lines, then:
+- drops running heads and feet (the "Tweede Kamer, vergaderjaar …" foot, ISSN, page numbers,
+  lines repeated in the margins of several pages);
+- takes footnotes from the page bottoms: smaller type below the last line of body text, each
+  starting with its number; URLs come from the note text and from link annotations over it;
+- rewrites each footnote's marker in the body text as Unicode superscript digits ("beleid.¹");
+- joins wrapped lines into paragraph blocks, undoing line-end hyphenation and broken URLs.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import re
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pypdf import PasswordType, PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+
+from brieven.errors import FileTooLargeError, ParseError
+from brieven.types import Footnote
+from ingest.formats.notes import make_footnote
+from ingest.raw import Block, Metadata, RawDocument
+from ingest.refs import to_superscript
+
+if TYPE_CHECKING:
+    from ingest.parse import ParseLimits
+
+# pypdf reports every odd font or broken xref through its logger; a reader of letters has no use
+# for that on stderr. Real failures still surface as exceptions and become ParseError.
+logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+
+MARGIN = 0.12  # top and bottom fraction of a page where running heads and feet live
+SMALL = 0.88  # footnote type is smaller than this fraction of the body type
+
+_RUNNING = re.compile(
+    r"(?:Tweede|Eerste) Kamer, vergaderjaar \d{4}\s*[–-]\s*\d{4}\b.*$"
+    r"|ISSN \d{4}\s*[-–]\s*\d{3}[\dX]"
+    r"|[’']s-Gravenhage \d{4}"
+    r"|^(?:pagina |blz\. ?|page )?\d{1,4}(?: (?:van|/|of) \d{1,4})?$",
+    re.IGNORECASE,
+)
+_IDENTIFIER = re.compile(
+    r"^(?:ah-tk-\d{8}-\d+[a-z]?|kst-\d+(?:-[0-9A-Z]+)*-\d+|h-tk-\d{8}-\d+-\d+)$"
+)
+_QA = re.compile(
+    r"^(?:vraag|antwoord|vragen|antwoorden)\s+\d+[a-z]?(?:\s*(?:,|en|t/m|-|–)\s*\d+[a-z]?)*\s*:?$",
+    re.I,
+)
+_NOTE_START = re.compile(r"^(\d{1,3})(?!\d)\s*(?=\S)")
+_BULLET = re.compile(r"^(?:[•▪◦●○■□–-]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
+_URL_TOKEN = re.compile(
+    r"^\(?(?:https?://|www\.|[\w-]+(?:\.[\w-]+)*\.(?:nl|eu|com|org|net|int)/)", re.I
+)
+_NUMBER_BEFORE = re.compile(r"\b(?:nr|nrs|art|blz|p|pag|no|vgl|jo|lid)\.?\s?$", re.I)
+_STOPWORDS_BEFORE = frozenset(
+    "vraag vragen antwoord antwoorden artikel artikelen nummer lid bijlage hoofdstuk paragraaf "
+    "pagina tabel figuur stap fase punt week dag jaar groep niveau klasse versie en of tot van op "
+    "met in de het een per rond ruim circa bijna over na voor tussen alle ongeveer minstens "
+    "maximaal minimaal zo'n nog dan ook al".split()
+)
+_WORDS_AFTER = frozenset(
+    "januari februari maart april mei juni juli augustus september oktober november december "
+    "jan feb mrt apr jun jul aug sep sept okt nov dec procent % euro miljoen miljard jaar jaren "
+    "maanden maand weken week dagen dag uur uren minuten keer km kilometer personen mensen leden "
+    "gemeenten instellingen van en of tot".split()
+)
+
+
+@dataclass
+class _Line:
+    text: str
+    x: float
+    y: float
+    size: float
+    bold: bool
+    page: int
+
+
+@dataclass
+class _Page:
+    number: int
+    bottom: float
+    top: float
+    lines: list[_Line]
+    links: list[tuple[float, float, str]] = field(default_factory=list)  # (y low, y high, uri)
+
+
+def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
+    reader = _open(path, data)
+    count = len(reader.pages)
+    if count > limits.max_pages:
+        raise FileTooLargeError(path, f"{count} pages; the limit is {limits.max_pages} pages")
+    pages = [_read_page(path, page, number) for number, page in enumerate(reader.pages, 1)]
+    if not any(line.text for page in pages for line in page.lines):
+        raise ParseError(path, "no extractable text in this PDF (a scan? run OCR on it first)")
+
+    body_size = _body_size(pages)
+    identifier = _drop_running(pages, body_size)
+    footnotes: list[Footnote] = []
+    body: list[_Line] = []
+    for page in pages:
+        page_body, page_notes = _split_footnotes(page, body_size, footnotes)
+        _mark_references(page_body, [note.number for note in page_notes])
+        footnotes.extend(page_notes)
+        body.extend(page_body)
+    blocks = _blocks(body)
+    if not blocks:
+        raise ParseError(path, "no body text in this PDF, only running heads or footnotes")
+    return RawDocument(
+        blocks=tuple(blocks), footnotes=tuple(footnotes), metadata=_metadata(reader, identifier)
+    )
+
+
+def _open(path: Path, data: bytes) -> PdfReader:
+    if b"%PDF-" not in data[:1024]:
+        raise ParseError(path, "not a PDF file (no %PDF header)")
+    if b"%%EOF" not in data[-2048:]:
+        raise ParseError(
+            path, "truncated PDF: the end-of-file marker is missing; download it again"
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                try:
+                    opened = reader.decrypt("")
+                except DependencyError as exc:
+                    raise ParseError(
+                        path, f"encrypted PDF that pypdf cannot decrypt here ({exc})"
+                    ) from exc
+                if opened == PasswordType.NOT_DECRYPTED:
+                    raise ParseError(
+                        path, "encrypted PDF that needs a password; save an unprotected copy"
+                    )
+            len(reader.pages)
+    except ParseError:
+        raise
+    except (PyPdfError, FileNotDecryptedError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ParseError(path, f"damaged PDF that cannot be opened ({exc})") from exc
+    return reader
+
+
+def _read_page(path: Path, page, number: int) -> _Page:
+    lines: list[_Line] = []
+    runs: list[tuple[str, float, float, float, bool]] = []
+
+    def flush() -> None:
+        text = "".join(run[0] for run in runs).strip()
+        first = next((run for run in runs if run[0].strip()), None)
+        if text and first is not None:
+            bold = all(run[4] for run in runs if run[0].strip())
+            lines.append(_Line(" ".join(text.split()), first[1], first[2], first[3], bold, number))
+        runs.clear()
+
+    def visit(text, cm, tm, font, font_size) -> None:
+        if not text:
+            return
+        m = _multiply(tm, cm)
+        size = abs(font_size * math.hypot(m[2], m[3]))
+        bold = bool(font) and re.search(
+            r"bold|black|heavy|semibold", str(font.get("/BaseFont", "")), re.I
+        )
+        x, y = m[4], m[5]
+        for index, part in enumerate(text.split("\n")):
+            if index:
+                flush()
+                y -= size * 1.2
+            if part:
+                runs.append((part, x, y, size, bool(bold)))
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            page.extract_text(visitor_text=visit)
+            box = page.mediabox
+            links = _links(page)
+    except RecursionError as exc:
+        raise ParseError(path, f"page {number} is nested too deeply to read") from exc
+    except Exception as exc:  # pypdf raises many kinds on damaged content streams
+        raise ParseError(
+            path, f"page {number} cannot be read ({type(exc).__name__}: {exc})"
+        ) from exc
+    flush()
+    return _Page(number, float(box.bottom), float(box.top), lines, links)
+
+
+def _multiply(m: list[float], n: list[float]) -> tuple[float, ...]:
+    return (
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    )
+
+
+def _links(page) -> list[tuple[float, float, str]]:
+    links = []
+    for annotation in page.get("/Annots") or []:
+        annotation = annotation.get_object()
+        action = annotation.get("/A")
+        uri = action.get_object().get("/URI") if action is not None else None
+        rect = annotation.get("/Rect")
+        if uri and rect and len(rect) == 4:
+            low, high = sorted((float(rect[1]), float(rect[3])))
+            links.append((low, high, str(uri)))
+    return links
+
+
+def _body_size(pages: list[_Page]) -> float:
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            sizes[round(line.size, 1)] += len(line.text)
+    return sizes.most_common(1)[0][0]
+
+
+def _drop_running(pages: list[_Page], body_size: float) -> str | None:
+    """Remove running heads and feet in place; return the publication identifier printed there."""
+    identifier = None
+    seen: Counter[str] = Counter()
+    for page in pages:
+        keys = {_repeat_key(line.text) for line in page.lines if _in_margin(line, page)}
+        seen.update(keys)
+    repeated = {key for key, n in seen.items() if len(pages) >= 2 and n >= max(2, len(pages) / 2)}
+    for page in pages:
+        kept = []
+        for line in page.lines:
+            in_margin = _in_margin(line, page) or line.size > 1.45 * body_size
+            if in_margin and _IDENTIFIER.match(line.text):
+                identifier = identifier or line.text
+                continue
+            if in_margin and (
+                _repeat_key(line.text) in repeated or not _RUNNING.sub("", line.text).strip()
+            ):
+                continue
+            kept.append(line)
+        page.lines = kept
+    return identifier
+
+
+def _in_margin(line: _Line, page: _Page) -> bool:
+    height = page.top - page.bottom
+    return line.y < page.bottom + MARGIN * height or line.y > page.top - MARGIN * height
+
+
+def _repeat_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.lower()).strip()
+
+
+def _split_footnotes(
+    page: _Page, body_size: float, earlier: list[Footnote]
+) -> tuple[list[_Line], list[Footnote]]:
+    """Body lines of the page, and the footnotes found below its last line of body type."""
+    normal = [line for line in page.lines if line.size >= SMALL * body_size]
+    lowest = min((line.y for line in normal), default=page.top)
+    below = sorted(
+        (line for line in page.lines if line.size < SMALL * body_size and line.y < lowest - 1),
+        key=lambda line: -line.y,
+    )
+    if not below:
+        return page.lines, []
+    left = min(line.x for line in below)
+    last = int(earlier[-1].number) if earlier and earlier[-1].number.isdigit() else 0
+    groups: list[tuple[str, list[_Line]]] = []
+    for line in below:
+        start = _NOTE_START.match(line.text)
+        number = int(start.group(1)) if start else -1
+        plausible = last < number <= last + 3 or (number == 1 and not groups)
+        if start and plausible and line.x <= left + 1.5:
+            groups.append((str(number), [line]))
+            last = number
+        elif groups:
+            groups[-1][1].append(line)
+    notes = []
+    for number, lines in groups:
+        texts = [lines[0].text[_NOTE_START.match(lines[0].text).end() :]] + [
+            line.text for line in lines[1:]
+        ]
+        high, low = lines[0].y + lines[0].size, lines[-1].y - 2
+        links = [uri for y0, y1, uri in page.links if low <= (y0 + y1) / 2 <= high]
+        notes.append(make_footnote(number, _join(texts), links))
+    claimed = {id(line) for _, lines in groups for line in lines}
+    body = [line for line in page.lines if id(line) not in claimed]
+    return body, notes
+
+
+def _mark_references(lines: list[_Line], numbers: list[str]) -> None:
+    """Rewrite footnote markers in the page body, in order: "beleid. 1" -> "beleid.¹"."""
+    row, pos = 0, 0
+    for number in numbers:
+        found = _find_marker(lines, number, row, pos)
+        if found is None:
+            continue
+        row, start, end = found
+        text = lines[row].text
+        lines[row].text = text[:start] + to_superscript(number) + text[end:]
+        pos = start + len(to_superscript(number))
+
+
+def _find_marker(
+    lines: list[_Line], number: str, row: int, pos: int
+) -> tuple[int, int, int] | None:
+    """Where footnote `number`'s marker is, searching from (row, pos): after punctuation first,
+    then glued to a lower-case word ("domein11"), then after a word and a space."""
+    end = r"(?!\d)(?![.,]\d)"
+    passes = (
+        (re.compile(r"(?<=[^\d\s][.?!;:,)”’»\"']) ?" + number + end), _punct_marker_ok),
+        (re.compile(r"(?<=[a-zà-ÿ]{2})" + number + end + r"(?=[\s.,;:)]|$)"), _word_marker_ok),
+        (re.compile(r"(?<=[^\W_]) " + number + end + r"(?=[\s.,;:)]|$)"), _word_marker_ok),
+    )
+    for pattern, check in passes:
+        for index in range(row, len(lines)):
+            text = lines[index].text
+            if _QA.match(text):
+                continue
+            for match in pattern.finditer(text, pos if index == row else 0):
+                if check(text[: match.start()], text[match.end() :]):
+                    return index, match.start(), match.end()
+    return None
+
+
+def _punct_marker_ok(before: str, after: str) -> bool:
+    return not _NUMBER_BEFORE.search(before)
+
+
+def _word_marker_ok(before: str, after: str) -> bool:
+    previous = before.split()[-1].lower() if before.split() else ""
+    following = after.split()[0].lower().strip(".,;:") if after.split() else ""
+    return previous not in _STOPWORDS_BEFORE and following not in _WORDS_AFTER
+
+
+def _blocks(lines: list[_Line]) -> list[Block]:
+    spacing = _line_spacing(lines)
+    groups: list[list[_Line]] = []
+    for line in lines:
+        if groups and not _breaks(groups[-1][-1], line, spacing):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    blocks: list[Block] = []
+    body_started = False
+    for group in groups:
+        text = _join([line.text for line in group])
+        heading = (
+            body_started
+            and all(line.bold for line in group)
+            and len(text) <= 120
+            and not text.endswith((".", ",", ";", ":"))
+        )
+        body_started = body_started or (not group[0].bold and len(text) >= 80)
+        blocks.append(Block(text=text, page=group[0].page, heading=heading))
+    return blocks
+
+
+def _line_spacing(lines: list[_Line]) -> float:
+    gaps = [
+        round(a.y - b.y, 1)
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a.page == b.page and 0 < a.y - b.y < 3 * a.size
+    ]
+    return Counter(gaps).most_common(1)[0][0] if gaps else 12.0
+
+
+def _breaks(previous: _Line, line: _Line, spacing: float) -> bool:
+    """Whether `line` starts a new block after `previous`."""
+    if _QA.match(previous.text) or _QA.match(line.text) or _BULLET.match(line.text):
+        return True
+    restyled = previous.bold != line.bold or abs(previous.size - line.size) > 0.15 * previous.size
+    if restyled and not line.text[:1].islower():
+        return True
+    if line.page != previous.page:
+        return previous.text.endswith((".", "?", "!", ":")) or not line.text[:1].islower()
+    gap = previous.y - line.y
+    return gap > 1.4 * spacing or gap < -0.5 * spacing
+
+
+def _join(texts: list[str]) -> str:
+    """Join wrapped lines: undo line-end hyphenation and URLs broken over two lines."""
+    out = ""
+    for text in texts:
+        text = text.strip()
+        if not out:
+            out = text
+            continue
+        last = out.split()[-1]
+        if _URL_TOKEN.match(last) and (last[-1] in "/-_.=&?#%~:" or text.startswith("%")):
+            out += text
+        elif re.search(r"[^\W\d_]-$", out) and out[-2].islower() and text[:1].islower():
+            first = text.split()[0]
+            out = out + " " + text if first in ("en", "of", "tot", "noch") else out[:-1] + text
+        else:
+            out += " " + text
+    return out
+
+
+def _metadata(reader: PdfReader, identifier: str | None) -> Metadata:
+    info = reader.metadata or {}
+    title = None
+    for key in ("/Title", "/Subject"):
+        value = " ".join(str(info.get(key) or "").split())
+        if len(value.split()) >= 3 and not value.startswith("Microsoft Word"):
+            title = value
+            break
+    kamerstuk = identifier[len("kst-") :] if identifier and identifier.startswith("kst-") else None
+    url = f"https://zoek.officielebekendmakingen.nl/{identifier}.html" if identifier else None
+    return Metadata(title=title, kamerstuk=kamerstuk, url=url)

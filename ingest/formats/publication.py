@@ -1,0 +1,77 @@
+"""Metadata of an official publication (officielebekendmakingen.nl), shared by its XML and HTML.
+
+Both formats carry the same `<meta name=… scheme=… content=…>` elements: DC.identifier
+("kst-29279-965"), OVERHEIDop.dossiernummer and .ondernummer, DCTERMS.issued/available,
+DC.type, OVERHEIDop.documenttitel, OVERHEIDop.indiener and DC.creator.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ingest.raw import Metadata
+from ingest.refs import normalise_kamerstuk
+
+PUBLICATION_URL = "https://zoek.officielebekendmakingen.nl/{}.html"
+_IDENTIFIER = re.compile(r"\b((?:kst|ah-tk|h-tk|stb|stcrt|trb|blg)-[\w-]+)")
+_TYPE_IN_TITLE = re.compile(r"\b(motie|amendement|brief|verslag|nota|voorstel van wet)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    """What the document body itself prints, used when the meta elements are missing."""
+
+    title: str | None = None
+    date: str | None = None  # YYYY-MM-DD
+    dossier: str | None = None  # "21 501-02", "36 410 XIV"
+    ondernummer: str | None = None
+
+
+def publication_metadata(
+    metas: Iterable[tuple[str, str, str]], printed: Printed = Printed()
+) -> Metadata:
+    """Metadata from (name, scheme, content) triples of the meta elements, else from the body."""
+    meta: dict[str, list[str]] = {}
+    doc_type = None
+    for name, scheme, content in metas:
+        content = " ".join(content.split())
+        if content:
+            meta.setdefault(name, []).append(content)
+            if name == "DC.type" and scheme == "OVERHEIDop.KamerstukTypen":
+                doc_type = content
+
+    def first(*names: str) -> str | None:
+        return next((value for name in names for value in meta.get(name, [])), None)
+
+    identifier = first("DC.identifier")
+    if not identifier:
+        record = _IDENTIFIER.search(first("OVERHEIDop.externMetadataRecord") or "")
+        identifier = record.group(1) if record else None
+    if identifier and not _IDENTIFIER.fullmatch(identifier):
+        identifier = None
+    title = first("OVERHEIDop.documenttitel", "DC.title") or printed.title
+    if doc_type is None and printed.title and (found := _TYPE_IN_TITLE.search(printed.title)):
+        doc_type = found.group(1).capitalize()
+    date = first("DCTERMS.issued", "DCTERMS.available") or printed.date
+    return Metadata(
+        title=title,
+        date=date[:10] if date else None,
+        kamerstuk=_kamerstuk(
+            identifier,
+            first("OVERHEIDop.dossiernummer") or printed.dossier,
+            first("OVERHEIDop.ondernummer") or printed.ondernummer,
+        ),
+        doc_type=doc_type,
+        url=PUBLICATION_URL.format(identifier) if identifier else None,
+        sender=", ".join(meta.get("OVERHEIDop.indiener", [])) or first("DC.creator"),
+    )
+
+
+def _kamerstuk(identifier: str | None, dossier: str | None, number: str | None) -> str | None:
+    if identifier and identifier.startswith("kst-"):
+        return normalise_kamerstuk(identifier)
+    if not (dossier and number):
+        return None
+    return normalise_kamerstuk(f"{dossier.split(';')[0]}, nr. {number}")
