@@ -81,7 +81,7 @@ class FakeApi:
 
 
 def resource(entity: str, entity_id: str) -> str:
-    return f"{entity}({entity_id})/TK.DA.GGM.OData.Resource()"
+    return f"{entity}({entity_id})/Resource"
 
 
 @pytest.fixture
@@ -254,6 +254,26 @@ def test_requests_keep_to_the_rate_limit(api):
     for _ in range(3):
         client.get(api.root + "Document")
     assert pauses == [0.25, 0.25]
+
+
+def test_a_document_published_later_as_xml_replaces_its_pdf(api, tmp_path):
+    page = json.loads(api.page("documents_page1.json"))
+    version = page["value"][0].pop("HuidigeDocumentVersie")  # the motie, before KOOP published it
+    api.serve("Document", (200, json.dumps(page).encode()))
+    api.serve(resource("Document", MOTIE), (200, PDF))
+    client, _ = quick_client()
+    fetch(Query(), tmp_path, client=client, api_url=api.root, progress=False)
+    assert (tmp_path / "2025D06779.pdf").exists()
+
+    page["value"][0]["HuidigeDocumentVersie"] = version
+    api.serve("Document", (200, json.dumps(page).encode()))
+    report = fetch(Query(), tmp_path, client=client, api_url=api.root, progress=False)
+
+    assert [p.name for p in report.stored] == ["2025D06779.xml"]
+    assert sorted(p.name for p in tmp_path.glob("2025D06779*")) == [
+        "2025D06779.xml",
+        "2025D06779.xml.meta.json",
+    ]
 
 
 def test_server_error_is_retried_then_succeeds(api, tmp_path):

@@ -5,7 +5,7 @@ as "Brief regering"), `Datum`, `Volgnummer` (its ondernummer within the dossier)
 and the navigations `Kamerstukdossier` (with `Nummer` and `Toevoeging`, "21501" and "07") and
 `HuidigeDocumentVersie`, whose `DocumentPublicatie` list holds the official publication files (XML,
 PDF, HTML) when the paper was published as a kamerstuk. Files are served by the bound function
-`TK.DA.GGM.OData.Resource()` on a `Document` or a `DocumentPublicatie`.
+`Resource` on a `Document` or a `DocumentPublicatie`: `Document(<id>)/Resource`.
 
 Every URL requested is built from the configured API root; a `@odata.nextLink` is followed only when
 it lies under that root.
@@ -24,7 +24,7 @@ from brieven.errors import FetchError
 from ingest.fetch.client import Client
 
 API_URL = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"
-RESOURCE = "TK.DA.GGM.OData.Resource()"
+RESOURCE = "Resource"
 EXPAND = "HuidigeDocumentVersie($expand=DocumentPublicatie),Kamerstukdossier"
 # Dutch clocks run at UTC+1 or UTC+2 and `Datum` is a local date at midnight: bounds at +02:00
 # admit every record of the first and last day; `Query.admits` then trims on the local date.
