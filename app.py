@@ -31,9 +31,9 @@ def open_searcher(index_dir: str) -> Searcher:
     return Searcher.open(Path(index_dir))
 
 
-def show_missing_index(index_dir: str, err: IndexMissingError) -> None:
-    st.error(f"There is no search index yet. {err}")
-    st.markdown("Build one from the sample letters with this command, then reload the page:")
+def show_missing_index(index_dir: str) -> None:
+    st.error(present.escape(f"There is no search index at {index_dir} yet."))
+    st.markdown("Build one from the sample letters with this command, then reload this page:")
     st.code(f"brieven build {SAMPLE_LETTERS} --index {index_dir}", language="bash")
 
 
@@ -91,9 +91,9 @@ def show_answer(question: str, passages: list[Passage], searcher: Searcher) -> N
                 else "Written by a language model from the passages below; check what it cites."
             )
         else:
-            st.info(answer.text)
+            st.info(present.escape(answer.text))
         if answer.notice:
-            st.warning(answer.notice)
+            st.warning(present.escape(answer.notice))
 
 
 def show_passage(passage: Passage, question: str, searcher: Searcher) -> None:
@@ -112,7 +112,7 @@ def show_passage(passage: Passage, question: str, searcher: Searcher) -> None:
             )
         if present.safe_url(chunk.url):
             st.markdown(present.link("Official publication ↗", chunk.url))
-        with st.expander(f"Whole section — {present.section_label(chunk)}"):
+        with st.expander(present.escape(f"Whole section — {present.section_label(chunk)}")):
             st.markdown(present.highlight(searcher.section_text(chunk), question))
 
 
@@ -128,11 +128,11 @@ def main() -> None:
     index_dir = os.environ.get("BRIEVEN_INDEX", DEFAULT_INDEX)
     try:
         searcher = open_searcher(index_dir)
-    except IndexMissingError as err:
-        show_missing_index(index_dir, err)
+    except IndexMissingError:
+        show_missing_index(index_dir)
         return
     except BrievenError as err:
-        st.error(str(err))
+        st.error(present.escape(str(err)))
         return
 
     filters = choose_filters(searcher.facets())
@@ -161,7 +161,7 @@ def main() -> None:
         for passage in passages:
             show_passage(passage, question, searcher)
     except BrievenError as err:
-        st.error(str(err))
+        st.error(present.escape(str(err)))
 
 
 main()

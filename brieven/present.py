@@ -159,7 +159,9 @@ def section_label(chunk: Chunk) -> str:
     """'Section 7: Ga slim om ...' as plain text (not Markdown)."""
     if chunk.section_number:
         return f"Section {chunk.section_number}: {chunk.section_title}".rstrip(": ")
-    return chunk.section_title or "Untitled section"
+    if chunk.section_title:
+        return chunk.section_title
+    return "Opening of the letter" if chunk.section_index == 0 else "Untitled section"
 
 
 def citation_line(chunk: Chunk, score: float) -> str:
