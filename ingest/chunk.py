@@ -53,7 +53,7 @@ def chunk_letter(letter: Letter) -> list[Chunk]:
 
 
 def heading(section: Section) -> str:
-    """"7 Ga slim om …", "Antwoord 3 Bent u bekend …?", or the title alone."""
+    """ "7 Ga slim om …", "Antwoord 3 Bent u bekend …?", or the title alone."""
     if section.number and section.number != section.title:
         return f"{section.number} {section.title}".strip()
     return section.title

@@ -13,8 +13,18 @@ from ingest.raw import Metadata
 from ingest.refs import normalise_kamerstuk, references
 
 MONTHS = {
-    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
-    "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+    "januari": 1,
+    "februari": 2,
+    "maart": 3,
+    "april": 4,
+    "mei": 5,
+    "juni": 6,
+    "juli": 7,
+    "augustus": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "december": 12,
 }
 _DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+((?:19|20)\d{2})\b", re.IGNORECASE)
 _ISO = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
@@ -67,7 +77,9 @@ def _date(top: list[str], head: list[str]) -> str | None:
     return None
 
 
-_DOSSIER_LINE = re.compile(r"^(\d{2}\s?\d{3})(?:\s?[-–]\s?(\d{2}|[A-Z]{1,5})|\s+([IVXLC]{1,5}|[A-Z]))?(?:\s+(.*))?$")
+_DOSSIER_LINE = re.compile(
+    r"^(\d{2}\s?\d{3})(?:\s?[-–]\s?(\d{2}|[A-Z]{1,5})|\s+([IVXLC]{1,5}|[A-Z]))?(?:\s+(.*))?$"
+)
 _NUMBER_LINE = re.compile(r"^nr\.\s*(\d+)\b", re.IGNORECASE)
 
 
@@ -85,14 +97,22 @@ def _kamerstuk(top: list[str], head: list[str]) -> str | None:
                 return found
     dossier = None
     for line in top[:25]:
-        line = line.strip().replace("O", "0") if re.match(r"^\d{2}\s?[\dO]{3}\b", line.strip()) else line.strip()
+        line = (
+            line.strip().replace("O", "0")
+            if re.match(r"^\d{2}\s?[\dO]{3}\b", line.strip())
+            else line.strip()
+        )
         match = _DOSSIER_LINE.match(line)
         if match and dossier is None:
             dossier = (match.group(1).replace(" ", ""), match.group(2) or match.group(3))
             continue
         number = _NUMBER_LINE.match(line)
         if number and dossier:
-            parts = [dossier[0], dossier[1], number.group(1)] if dossier[1] else [dossier[0], number.group(1)]
+            parts = (
+                [dossier[0], dossier[1], number.group(1)]
+                if dossier[1]
+                else [dossier[0], number.group(1)]
+            )
             return "-".join(parts)
     return None
 
@@ -129,7 +149,9 @@ def _title(top: list[str], head: list[str]) -> str | None:
         return f"{subject} — {_proper(letter)}"
     if subject or letter:
         return subject or _proper(letter)
-    first = next((line.strip() for line in top if line.strip() and not _ID_LINE.match(line.strip())), None)
+    first = next(
+        (line.strip() for line in top if line.strip() and not _ID_LINE.match(line.strip())), None
+    )
     return first[:200] if first else None
 
 
@@ -142,13 +164,27 @@ def _dossier_subject(top: list[str]) -> str | None:
 
 
 _DOC_TYPES = (
-    ("Mededeling uitstel beantwoording", re.compile(r"niet binnen de (gebruikelijke|gestelde) termijn", re.I)),
-    ("Antwoord schriftelijke vragen", re.compile(r"^Antwoord (van|op vraag|vraag)\b|^Antwoord \d+$|^Antwoord$", re.I | re.M)),
-    ("Schriftelijke vragen", re.compile(r"^(Vragen van (het|de) (lid|leden)|Vraag 1$)", re.I | re.M)),
+    (
+        "Mededeling uitstel beantwoording",
+        re.compile(r"niet binnen de (gebruikelijke|gestelde) termijn", re.I),
+    ),
+    (
+        "Antwoord schriftelijke vragen",
+        re.compile(r"^Antwoord (van|op vraag|vraag)\b|^Antwoord \d+$|^Antwoord$", re.I | re.M),
+    ),
+    (
+        "Schriftelijke vragen",
+        re.compile(r"^(Vragen van (het|de) (lid|leden)|Vraag 1$)", re.I | re.M),
+    ),
     ("Motie", re.compile(r"^MOTIE VAN\b", re.M)),
     ("Besluitenlijst", re.compile(r"^Besluitenlijst\b", re.I | re.M)),
     ("BNC-fiche", re.compile(r"^Fiche \d+:", re.M)),
-    ("Brief regering", re.compile(r"BRIEF VAN (DE|HET)|^Geachte [Vv]oorzitter|^Aan de Voorzitter|^Brief regering$", re.M)),
+    (
+        "Brief regering",
+        re.compile(
+            r"BRIEF VAN (DE|HET)|^Geachte [Vv]oorzitter|^Aan de Voorzitter|^Brief regering$", re.M
+        ),
+    ),
 )
 
 
@@ -161,7 +197,9 @@ def doc_type(blocks: list[str]) -> str | None:
     return None
 
 
-_SIGNED = re.compile(r"^(?:De|DE) ((?:Minister|MINISTER|Staatssecretaris|STAATSSECRETARIS)\b[^,]*),")
+_SIGNED = re.compile(
+    r"^(?:De|DE) ((?:Minister|MINISTER|Staatssecretaris|STAATSSECRETARIS)\b[^,]*),"
+)
 _ANSWERED_BY = re.compile(r"^Antwoord van (.+?)\s*\((?:ontvangen|\d)")
 
 
@@ -181,7 +219,7 @@ _SMALL_WORDS = {"van", "de", "het", "en", "voor", "der", "den", "in", "op", "met
 
 
 def _proper(caps: str) -> str:
-    """"BRIEF VAN DE MINISTER VAN FINANCIËN" -> "Brief van de Minister van Financiën"."""
+    """ "BRIEF VAN DE MINISTER VAN FINANCIËN" -> "Brief van de Minister van Financiën"."""
     words = caps.lower().split()
     return " ".join(
         w if (w in _SMALL_WORDS and i) else w[:1].upper() + w[1:] for i, w in enumerate(words)

@@ -38,7 +38,9 @@ def parse(path: str | Path, limits: ParseLimits = ParseLimits()) -> Letter:
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise FileTooLargeError(path, f"file is {size:,} bytes, over the limit of {limits.max_bytes:,}")
+            raise FileTooLargeError(
+                path, f"file is {size:,} bytes, over the limit of {limits.max_bytes:,}"
+            )
         data = path.read_bytes()
     except OSError as err:
         raise ParseError(path, f"cannot read file: {err.strerror or err}") from err
@@ -63,7 +65,9 @@ def _reader(path: Path, data: bytes) -> str:
     if head.startswith(b"PK\x03\x04"):
         if ext == ".docx" or b"word/" in data[:4096]:
             return "docx"
-        raise UnsupportedFormatError(path, f"a zip archive ({ext or 'no extension'}) is not a letter format brieven reads")
+        raise UnsupportedFormatError(
+            path, f"a zip archive ({ext or 'no extension'}) is not a letter format brieven reads"
+        )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnsupportedFormatError(
             path, "legacy Word (.doc) files are not supported: save the file as .docx or PDF"
@@ -71,7 +75,9 @@ def _reader(path: Path, data: bytes) -> str:
     if ext == ".pdf":
         raise ParseError(path, "not a valid PDF (no %PDF header): the file is damaged or truncated")
     if ext == ".docx":
-        raise ParseError(path, "not a valid .docx (not a zip archive): the file is damaged or truncated")
+        raise ParseError(
+            path, "not a valid .docx (not a zip archive): the file is damaged or truncated"
+        )
     if ext in {".tsv", ".csv", ".json", ".xlsx", ".xls", ".doc", ".rtf", ".odt", ".zip"}:
         raise UnsupportedFormatError(path, f"{ext} files are not a letter format brieven reads")
     if b"\x00" in data[:8192]:

@@ -56,7 +56,9 @@ def kamerstukken(text: str) -> list[str]:
     for match in _CITED.finditer(text):
         found.append((match.start(), _kamerstuk(*match.groups())))
     for match in _KST.finditer(text):
-        found.append((match.start(), _kamerstuk(match.group(1), match.group(2)[1:], match.group(3))))
+        found.append(
+            (match.start(), _kamerstuk(match.group(1), match.group(2)[1:], match.group(3)))
+        )
     return list(dict.fromkeys(ref for _, ref in sorted(found)))
 
 
@@ -76,11 +78,58 @@ def references(text: str) -> list[str]:
 
 # Words after which a spaced number is a count or a label, never a footnote marker.
 _NOT_BEFORE_MARKER = {
-    "nr", "nrs", "artikel", "art", "lid", "bijlage", "hoofdstuk", "paragraaf", "vraag", "antwoord",
-    "fase", "stap", "groep", "punt", "categorie", "niveau", "week", "dag", "pagina", "en", "of",
-    "tot", "van", "t/m", "versie", "motie", "is", "zijn", "de", "het", "een", "op", "in", "met",
-    "jaar", "keuze", "figuur", "tabel", "kader", "onderdeel", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december", "januari", "februari",
+    "nr",
+    "nrs",
+    "artikel",
+    "art",
+    "lid",
+    "bijlage",
+    "hoofdstuk",
+    "paragraaf",
+    "vraag",
+    "antwoord",
+    "fase",
+    "stap",
+    "groep",
+    "punt",
+    "categorie",
+    "niveau",
+    "week",
+    "dag",
+    "pagina",
+    "en",
+    "of",
+    "tot",
+    "van",
+    "t/m",
+    "versie",
+    "motie",
+    "is",
+    "zijn",
+    "de",
+    "het",
+    "een",
+    "op",
+    "in",
+    "met",
+    "jaar",
+    "keuze",
+    "figuur",
+    "tabel",
+    "kader",
+    "onderdeel",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+    "januari",
+    "februari",
 }
 
 
@@ -95,7 +144,9 @@ def link_markers(text: str, numbers: list[str]) -> str:
     out: list[str] = []
     pos = 0
     for number in numbers:
-        glued = re.compile(rf"(?:(?<=[^\W\d_]|[.,;:)’'”»])|(?<=[-–]\d{{4}}))({number})(?!\d)(?![.,]\d)")
+        glued = re.compile(
+            rf"(?:(?<=[^\W\d_]|[.,;:?!)’'”»])|(?<=[-–]\d{{4}}))({number})(?!\d)(?![.,]\d)"
+        )
         spaced = re.compile(rf"(?<=[^\W\d_]) ({number})(?=[ \n.,;:)]|$)")
         best = None
         for pattern in (glued, spaced):

@@ -7,7 +7,7 @@ A section starts at a heading:
   vraag 3:", a bare "3" before a question and a bare "Antwoord" after it). An answer's section takes
   its question as title, so it can be cited and found on its own;
 - an unnumbered tussenkop: a short line without closing punctuation, between the salutation and
-  the signature, followed by text.
+  the signature, followed by text (only guessed where the format marks no headings itself).
 The text before the first heading is a section of its own (number None, title "").
 Headings that follow each other without text between them are merged into one title.
 """
@@ -20,18 +20,23 @@ from dataclasses import dataclass, field
 
 from brieven.types import Section
 from ingest.raw import Block
-from ingest.refs import footnote_markers
+from ingest.refs import footnote_markers, strip_markers
 
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|\s)\s*([A-Z«‘'\"(][^\n]{1,200})$")
 _VRAAG = re.compile(r"^Vraag\s+(\d{1,3})\s*[:.]?\s*(.*)$", re.DOTALL)
-_ANTWOORD = re.compile(r"^Antwoord(?:\s+op)?(?:\s+(?:vraag|op vraag))?\s*(\d{1,3})?\s*[:.]?\s*(.*)$", re.DOTALL | re.IGNORECASE)
+_ANTWOORD = re.compile(
+    r"^Antwoord(?:\s+op)?(?:\s+(?:vraag|op vraag))?\s*(\d{1,3})?\s*[:.]?\s*(.*)$",
+    re.DOTALL | re.IGNORECASE,
+)
 _BARE_NUMBER = re.compile(r"^(\d{1,3})[.)]?$")
 _NUMBERED_QUESTION = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$", re.DOTALL)
 _BODY_START = re.compile(
     r"^(Geachte\b|Aan de [Vv]oorzitter|Datum\s+\d|Betreft\s|"
     r"(Den Haag|[’']s-Gravenhage|[A-Z][a-z]+), \d{1,2} \w+ \d{4}$)"
 )
-_CLOSING = re.compile(r"^(Hoogachtend|Met vriendelijke groet|Ondertekenaars|Eerste ondertekenaar)", re.I)
+_CLOSING = re.compile(
+    r"^(Hoogachtend|Met vriendelijke groet|Ondertekenaars|Eerste ondertekenaar)", re.I
+)
 
 
 @dataclass
@@ -45,7 +50,8 @@ class _Draft:
 def sections(blocks: Sequence[Block], footnote_numbers: Sequence[str] = ()) -> tuple[Section, ...]:
     """The sections of a letter, in order. `footnote_numbers` limits which markers are listed."""
     qa = _is_qa(blocks)
-    start = _body_start(blocks)
+    # Where the format marks its headings, short lines are not guessed to be headings.
+    start = len(blocks) if any(b.heading for b in blocks) else _body_start(blocks)
     drafts = [_Draft(None, "")]
     questions: dict[str, str] = {}
     last_question: str | None = None
@@ -165,7 +171,7 @@ def _followed_by_text(blocks: Sequence[Block], i: int) -> bool:
 
 
 def _tussenkop(blocks: Sequence[Block], i: int) -> bool:
-    text = blocks[i].text.strip()
+    text = strip_markers(blocks[i].text).strip()
     if not (3 <= len(text) <= 80) or len(text.split()) > 10 or "\n" in text:
         return False
     if not (text[0].isupper() or text[0] in "«‘'\"") or text.isupper():

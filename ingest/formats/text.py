@@ -44,7 +44,9 @@ class _Line:
 
 def read(path: Path, data: bytes, limits: object = None) -> RawDocument:
     text = decode(data).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\f\n")
-    lines = [line.replace("\u00a0", " ").replace("\u200b", "").rstrip() for line in text.split("\n")]
+    lines = [
+        line.replace("\u00a0", " ").replace("\u200b", "").rstrip() for line in text.split("\n")
+    ]
     lines = [line if line.strip() else "" for line in lines]
 
     head: list[str] = []
@@ -137,7 +139,11 @@ def _noot_blocks(lines: list[str]) -> tuple[list[str], list[Footnote]]:
                 continue
             text: list[str] = []
             j += 1
-            while j < len(lines) and not _NOOT.match(lines[j].strip()) and not _PAGE_CHROME.match(lines[j]):
+            while (
+                j < len(lines)
+                and not _NOOT.match(lines[j].strip())
+                and not _PAGE_CHROME.match(lines[j])
+            ):
                 text.append(lines[j])
                 j += 1
             notes.append(footnote(number, " ".join(text)))
@@ -246,7 +252,9 @@ def _drop_letterhead_run(out: list[_Line]) -> None:
 # --- footnotes at page bottoms ------------------------------------------------------------------
 
 _NOTE_START = re.compile(r"^(\d{1,3})(?:\s+(\S.*)|(?=[A-Z«“‘h])(\S.*))?$")
-_NOTE_WORDING = re.compile(r"^(Ter inzage|Raadpleegbaar|Kamerstuk|Zie |https?://|www\.)", re.IGNORECASE)
+_NOTE_WORDING = re.compile(
+    r"^(Ter inzage|Raadpleegbaar|Kamerstuk|Zie |https?://|www\.)", re.IGNORECASE
+)
 
 
 def _page_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[Footnote]]:
@@ -262,7 +270,11 @@ def _page_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[Footnote]]:
     in_zone_page: object = object()
     for i, line in enumerate(lines):
         stripped = line.text.strip()
-        if in_zone_page == line.page and line.page is not None or (in_zone_page is None and line.page is None and notes):
+        if (
+            in_zone_page == line.page
+            and line.page is not None
+            or (in_zone_page is None and line.page is None and notes)
+        ):
             match = _NOTE_START.match(stripped)
             if match and int(match.group(1)) == expected:
                 notes.append((match.group(1), [match.group(2) or match.group(3) or ""]))
@@ -287,7 +299,7 @@ def _page_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[Footnote]]:
 
 def _marker_seen(text: str, number: str) -> bool:
     return bool(
-        re.search(rf"(?:[^\W\d_]|[.,;:)’'”»]|[-–]\d{{4}})\s?{number}(?!\d)(?![.,]\d)", text)
+        re.search(rf"(?:[^\W\d_]|[.,;:?!)’'”»]|[-–]\d{{4}})\s?{number}(?!\d)(?![.,]\d)", text)
     )
 
 
@@ -298,7 +310,11 @@ def _join_note(parts: list[str]) -> str:
         part = part.strip()
         if not text:
             text = part
-        elif re.search(r"(https?://|www\.)\S*$", text) and not part.startswith(("http", "www")) and " " not in part:
+        elif (
+            re.search(r"(https?://|www\.)\S*$", text)
+            and not part.startswith(("http", "www"))
+            and " " not in part
+        ):
             text += part
         else:
             text += " " + part
@@ -369,7 +385,11 @@ def _short_heading(text: str) -> bool:
 
 def _join(current: list[str], text: str) -> list[str]:
     last = current[-1]
-    if re.search(r"[^\W\d_]-$", last) and text[:1].islower() and not re.match(r"(en|of|tot)\b", text):
+    if (
+        re.search(r"[^\W\d_]-$", last)
+        and text[:1].islower()
+        and not re.match(r"(en|of|tot)\b", text)
+    ):
         current[-1] = last[:-1] + text
     else:
         current.append(text)

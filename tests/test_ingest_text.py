@@ -1,0 +1,163 @@
+"""Plain-text letters read from real files: the seed (OpenTK page text), PDF-derived text,
+officielebekendmakingen page text and a DOCX-derived answer to Kamervragen."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import FIXTURES, LETTERS, SEED
+
+from brieven.errors import ParseError, UnsupportedFormatError
+from ingest.parse import parse
+
+WATER = FIXTURES / "IENW-BSK-2022-283041_kamerbrief_water_en_bodem_sturend.txt"
+MENU = (
+    "[overzicht]",
+    "[activiteiten]",
+    "[kamerleden]",
+    "[stemmingen]",
+    "Preview document",
+    "Nummer: 2024D11607",
+)
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return parse(SEED)
+
+
+def test_seed_metadata(seed):
+    assert "De uitvoering aan zet" in seed.title
+    assert seed.kamerstuk == "29362-354"
+    assert seed.date == "2024-03-25"
+    assert seed.doc_type == "Brief regering"
+    assert seed.id == SEED.stem and seed.source == str(SEED)
+    assert len(seed.content_hash) == 64
+
+
+def test_seed_footnotes(seed):
+    assert [note.number for note in seed.footnotes] == [str(n) for n in range(1, 12)]
+    assert (
+        "https://www.kcbr.nl/beleid-en-regelgeving-ontwikkelen/beleidskompas"
+        in seed.footnotes[0].urls
+    )
+    assert all("↩" not in note.text for note in seed.footnotes)
+
+
+def test_seed_has_no_site_menu_text(seed):
+    for section in seed.sections:
+        for chrome in MENU:
+            assert chrome not in section.text and chrome not in section.title
+
+
+def test_seed_markers_are_superscript(seed):
+    text = "\n".join(section.text for section in seed.sections)
+    assert "rijksoverheid.¹" in text
+    assert "SDG’s¹⁰" in text and "gevolgenscan¹¹" in text
+
+
+def test_water_letter_footnotes_from_page_bottoms():
+    letter = parse(WATER)
+    numbers = [note.number for note in letter.footnotes]
+    assert len(numbers) >= 25
+    assert numbers == sorted(numbers, key=int)
+    by_number = {note.number: note for note in letter.footnotes}
+    assert by_number["4"].text == "Kamerstuk 33400-J, nr. 19"
+    assert by_number["2"].urls == (
+        "https://www.rijksoverheid.nl/documenten/rapporten/2022/10/05/wat-wel-kan",
+    )
+
+
+def test_water_letter_keeps_page_chrome_and_footnotes_out_of_the_body():
+    letter = parse(WATER)
+    body = "\n".join(section.text for section in letter.sections)
+    assert "agina 3 van 32" not in body
+    assert "Inf rastructuur en" not in body
+    assert "https://zoek.officielebekendmakingen.nl/stcrt-2001-36-p8-SC27983.pdf" not in body
+    assert all(section.pages for section in letter.sections)
+    assert letter.date == "2022-11-25" and letter.title == "Water en Bodem sturend"
+
+
+def test_water_letter_joins_wrapped_lines():
+    letter = parse(WATER)
+    body = "\n".join(section.text for section in letter.sections)
+    assert (
+        "Deze brief gaat over ons water en onze bodem. Letterlijk de basis van ons bestaan" in body
+    )
+
+
+def test_x_noot_blocks_become_footnotes():
+    letter = parse(FIXTURES / "kst-35600-58__zoek_officielebekendmakingen_nl.txt")
+    assert [(n.number, n.text) for n in letter.footnotes] == [
+        ("1", "Kamerstuk 35 600, nr. 43"),
+        ("2", "Raadpleegbaar via www.tweedekamer.nl"),
+    ]
+    assert letter.kamerstuk == "35600-58" and letter.date == "2021-06-02"
+    assert "X Noot" not in "\n".join(s.text for s in letter.sections)
+
+
+def test_cp1252_text_is_decoded(tmp_path):
+    path = tmp_path / "oud.txt"
+    path.write_bytes(
+        "Den Haag, 3 maart 1999\n\nDe financiële positie is verbeterd.".encode("cp1252")
+    )
+    letter = parse(path)
+    assert "financiële" in letter.sections[-1].text
+    assert letter.date == "1999-03-03"
+
+
+def test_sidecar_values_win(tmp_path):
+    path = tmp_path / "brief.txt"
+    path.write_text("Den Haag, 3 maart 1999\n\nHierbij zend ik u de nota.", encoding="utf-8")
+    (tmp_path / "brief.txt.meta.json").write_text(
+        json.dumps(
+            {
+                "title": "Nota over vis",
+                "date": "2001-02-03",
+                "kamerstuk": "29 362, nr. 1",
+                "url": "https://x.nl/a",
+            }
+        ),
+        encoding="utf-8",
+    )
+    letter = parse(path)
+    assert (letter.title, letter.date, letter.kamerstuk, letter.url) == (
+        "Nota over vis",
+        "2001-02-03",
+        "29362-1",
+        "https://x.nl/a",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("leeg.txt", b"", "empty file"),
+        ("spaties.txt", b"  \n\n ", "empty file"),
+        ("data.bin", bytes(range(256)) * 4, "binary file"),
+        ("lijst.tsv", b"a\tb\n1\t2\n", ".tsv"),
+        ("kapot.pdf", b"dit is geen pdf", "not a valid PDF"),
+        ("oud.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "legacy Word"),
+    ],
+)
+def test_bad_files_raise_parse_error_naming_the_file(tmp_path, name, data, reason):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(ParseError) as caught:
+        parse(path)
+    assert str(path) in str(caught.value)
+    assert reason in str(caught.value)
+
+
+def test_unsupported_is_a_parse_error(tmp_path):
+    path = tmp_path / "x.tsv"
+    path.write_text("a\tb\n")
+    with pytest.raises(UnsupportedFormatError):
+        parse(path)
+
+
+def test_every_sample_text_letter_parses():
+    for path in sorted(LETTERS.rglob("*.txt")):
+        letter = parse(path)
+        assert letter.sections and letter.title, path
