@@ -100,11 +100,14 @@ def _paragraph_text(paragraph, numbers: dict[str, str]) -> str:
 
 
 def _is_heading(paragraph: Paragraph) -> bool:
+    """A heading style by name ("Heading 1", "Kop 1", "Title") or id ("Kop1"), or outline level."""
     properties = paragraph._p.pPr
     if properties is not None and properties.find(f"{W}outlineLvl") is not None:
         return True
-    style = paragraph.style
-    return bool(style is not None and style.name and _HEADING_STYLE.match(style.name))
+    names = [paragraph._p.style or ""]
+    if paragraph.style is not None:
+        names.append(paragraph.style.name or "")
+    return any(_HEADING_STYLE.match(name) for name in names)
 
 
 def _footnote_texts(path: Path, archive: zipfile.ZipFile) -> dict[str, tuple[str, list[str]]]:
