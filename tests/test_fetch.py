@@ -353,6 +353,7 @@ def test_limit_stops_early(api, tmp_path):
     client, _ = quick_client()
     report = fetch(Query(), tmp_path, client=client, api_url=api.root, limit=1, progress=False)
     assert [p.name for p in report.stored] == ["2025D06779.xml"]
+    assert api.requests[0][1]["$top"] == ["1"]
     assert not any(q.get("$skip") for _, q in api.requests)
 
 

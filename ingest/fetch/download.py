@@ -72,7 +72,8 @@ def fetch(
         bar.refresh()
 
     try:
-        for record in islice(iter_documents(client, api_url, query, set_total), limit):
+        records = iter_documents(client, api_url, query, set_total, top=limit)
+        for record in islice(records, limit):
             bar.update(1)
             name = file_stem(record)
             resource = best_resource(api_url, record)

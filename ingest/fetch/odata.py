@@ -84,13 +84,15 @@ def document_filter(query: Query) -> str:
     return " and ".join(terms)
 
 
-def documents_url(api_url: str, query: Query) -> str:
+def documents_url(api_url: str, query: Query, top: int | None = None) -> str:
     params = {
         "$filter": document_filter(query),
         "$expand": EXPAND,
         "$orderby": "Datum",
         "$count": "true",
     }
+    if top is not None:
+        params["$top"] = str(top)
     encoded = "&".join(f"{key}={quote(value, safe=_URL_SAFE)}" for key, value in params.items())
     return f"{root(api_url)}Document?{encoded}"
 
@@ -109,13 +111,14 @@ def iter_documents(
     api_url: str,
     query: Query,
     on_count: Callable[[int], None] | None = None,
+    top: int | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Every `Document` record the query admits, oldest first, page after page.
+    """Every `Document` record the query admits, oldest first, page after page (`top` at most).
 
     `on_count` receives the API's `@odata.count` (how many records match) once, when it is known.
     """
     base = root(api_url)
-    url: str | None = documents_url(base, query)
+    url: str | None = documents_url(base, query, top)
     first = True
     while url:
         page = client.get_json(url)
