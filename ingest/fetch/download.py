@@ -26,7 +26,7 @@ from tqdm import tqdm
 from brieven.errors import FetchError
 from ingest.discover import SIDECAR_SUFFIX
 from ingest.fetch.client import Client
-from ingest.fetch.odata import Query, iter_documents, root
+from ingest.fetch.odata import API_URL, Query, iter_documents, root
 from ingest.fetch.record import EXTENSIONS, Resource, best_resource, file_stem, sidecar
 
 DEFAULT_OUT = Path("data/letters/fetched")
@@ -48,7 +48,7 @@ def fetch(
     out_dir: Path = DEFAULT_OUT,
     *,
     client: Client | None = None,
-    api_url: str,
+    api_url: str = API_URL,
     limit: int | None = None,
     progress: bool = True,
 ) -> FetchReport:
