@@ -52,7 +52,7 @@ class Client:
         self._next_start = 0.0
 
     def get_json(self, url: str) -> Any:
-        body, _ = self.get(url, accept="application/json")
+        body = self.get(url, accept="application/json")
         try:
             return json.loads(body)
         except ValueError as err:
@@ -61,8 +61,8 @@ class Client:
                 "check that --api-url points at the OData v4 root"
             ) from err
 
-    def get(self, url: str, accept: str = "*/*") -> tuple[bytes, str | None]:
-        """The body and content type (without parameters) of a successful GET of `url`."""
+    def get(self, url: str, accept: str = "*/*") -> bytes:
+        """The body of a successful GET of `url`."""
         request = Request(url, headers={"User-Agent": USER_AGENT, "Accept": accept})
         for attempt in range(self.retries + 1):
             self._wait_turn()
@@ -70,7 +70,6 @@ class Client:
             try:
                 with urlopen(request, timeout=self.timeout) as response:
                     body = response.read(self.max_bytes + 1)
-                    content_type = response.headers.get_content_type() if response.headers else None
             except HTTPError as err:
                 err.close()
                 if err.code != 429 and err.code < 500:
@@ -82,7 +81,7 @@ class Client:
             else:
                 if len(body) > self.max_bytes:
                     raise FetchError(f"{url}: answer larger than {self.max_bytes} bytes; refused")
-                return body, content_type
+                return body
             if attempt == self.retries:
                 raise FetchError(
                     f"{url}: {problem} after {attempt + 1} attempts; "

@@ -105,7 +105,7 @@ def _is_current(target: Path, record: dict[str, Any]) -> bool:
 
 
 def _store(client: Client, target: Path, resource: Resource, meta: dict[str, Any]) -> None:
-    data, _ = client.get(resource.url)
+    data = client.get(resource.url)
     if not data:
         raise FetchError(f"{resource.url}: the API sent an empty file")
     _write_atomic(target, data)
