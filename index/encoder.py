@@ -79,7 +79,6 @@ def load_encoder(model: str | None = None) -> SentenceTransformerEncoder:
 
     Raises ModelError when the model cannot be found or loaded, saying what to do.
     """
-    _limit_threads()
     if model is None or model == default_model.MODEL_NAME:
         return _load_default()
     return _load_other(model)
@@ -123,6 +122,7 @@ def _sentence_transformer(name: str, local_only: bool):
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()  # brieven shows its own progress
+    _limit_threads()
     try:
         return SentenceTransformer(name, local_files_only=local_only or _offline())
     except Exception as err:  # the hub client and transformers raise many kinds
