@@ -28,8 +28,9 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 from brieven.errors import FileTooLargeError, ParseError
 from brieven.types import Footnote
 from ingest.formats.notes import make_footnote
+from ingest.formats.publication import PUBLICATION_URL
 from ingest.raw import Block, Metadata, RawDocument
-from ingest.refs import to_superscript
+from ingest.refs import normalise_kamerstuk, to_superscript
 
 if TYPE_CHECKING:
     from ingest.parse import ParseLimits
@@ -55,6 +56,10 @@ _QA = re.compile(
     r"^(?:vraag|antwoord|vragen|antwoorden)\s+\d+[a-z]?(?:\s*(?:,|en|t/m|-|–)\s*\d+[a-z]?)*\s*:?$",
     re.I,
 )
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_GLYPH_BULLET = re.compile(
+    r"[\x80-\x9f\ue000-\uf8ff]"
+)  # symbol-font bullets without a Unicode name
 _NOTE_START = re.compile(r"^(\d{1,3})(?!\d)\s*(?=\S)")
 _BULLET = re.compile(r"^(?:[•▪◦●○■□–-]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
 _URL_TOKEN = re.compile(
@@ -71,7 +76,7 @@ _WORDS_AFTER = frozenset(
     "januari februari maart april mei juni juli augustus september oktober november december "
     "jan feb mrt apr jun jul aug sep sept okt nov dec procent % euro miljoen miljard jaar jaren "
     "maanden maand weken week dagen dag uur uren minuten keer km kilometer personen mensen leden "
-    "gemeenten instellingen van en of tot".split()
+    "gemeenten instellingen en of tot".split()
 )
 
 
@@ -155,10 +160,11 @@ def _read_page(path: Path, page, number: int) -> _Page:
     runs: list[tuple[str, float, float, float, bool]] = []
 
     def flush() -> None:
-        text = "".join(run[0] for run in runs).strip()
+        text = _GLYPH_BULLET.sub("•", _CONTROL.sub("", "".join(run[0] for run in runs))).strip()
         first = next((run for run in runs if run[0].strip()), None)
         if text and first is not None:
-            bold = all(run[4] for run in runs if run[0].strip())
+            weight = sum(len(run[0].strip()) for run in runs if run[4])
+            bold = weight * 2 > sum(len(run[0].strip()) for run in runs)
             lines.append(_Line(" ".join(text.split()), first[1], first[2], first[3], bold, number))
         runs.clear()
 
@@ -315,10 +321,13 @@ def _find_marker(
     """Where footnote `number`'s marker is, searching from (row, pos): after punctuation first,
     then glued to a lower-case word ("domein11"), then after a word and a space."""
     end = r"(?!\d)(?![.,]\d)"
+    # after "?", "!" or ")"; after other punctuation unless that follows a digit ("1. 2"),
+    # a year excepted ("vanaf 2018. 12")
+    punct = r"(?:(?<=\S[?!)])|(?<=[^\d\s][.;:,”’»\"'])|(?<=\b\d{4}[.;:,]))"
     passes = (
-        (re.compile(r"(?<=[^\d\s][.?!;:,)”’»\"']) ?" + number + end), _punct_marker_ok),
-        (re.compile(r"(?<=[a-zà-ÿ]{2})" + number + end + r"(?=[\s.,;:)]|$)"), _word_marker_ok),
-        (re.compile(r"(?<=[^\W_]) " + number + end + r"(?=[\s.,;:)]|$)"), _word_marker_ok),
+        (re.compile(punct + " ?" + number + end), _punct_marker_ok),
+        (re.compile(r"(?<=[a-zà-ÿ]{2})" + number + end + r"(?=[\s.,;:?!)]|$)"), _word_marker_ok),
+        (re.compile(r"(?<=[^\W_]) " + number + end + r"(?=[\s.,;:?!)]|$)"), _word_marker_ok),
     )
     for pattern, check in passes:
         for index in range(row, len(lines)):
@@ -381,7 +390,8 @@ def _breaks(previous: _Line, line: _Line, spacing: float) -> bool:
     if restyled and not line.text[:1].islower():
         return True
     if line.page != previous.page:
-        return previous.text.endswith((".", "?", "!", ":")) or not line.text[:1].islower()
+        wrapped = line.text[:1].islower() or previous.text.endswith("-")
+        return previous.text.endswith((".", "?", "!", ":")) or not wrapped
     gap = previous.y - line.y
     return gap > 1.4 * spacing or gap < -0.5 * spacing
 
@@ -406,13 +416,16 @@ def _join(texts: list[str]) -> str:
 
 
 def _metadata(reader: PdfReader, identifier: str | None) -> Metadata:
+    """Title from the document info (a Word file name or a template's filler is no title), and
+    the kamerstuk number and publication URL from the identifier printed in the page foot."""
     info = reader.metadata or {}
     title = None
     for key in ("/Title", "/Subject"):
-        value = " ".join(str(info.get(key) or "").split())
-        if len(value.split()) >= 3 and not value.startswith("Microsoft Word"):
+        raw = str(info.get(key) or "")
+        value = " ".join(raw.split())
+        if len(value.split()) >= 3 and not value.startswith("Microsoft Word") and "    " not in raw:
             title = value
             break
-    kamerstuk = identifier[len("kst-") :] if identifier and identifier.startswith("kst-") else None
-    url = f"https://zoek.officielebekendmakingen.nl/{identifier}.html" if identifier else None
+    kamerstuk = normalise_kamerstuk(identifier) if identifier else None
+    url = PUBLICATION_URL.format(identifier) if identifier else None
     return Metadata(title=title, kamerstuk=kamerstuk, url=url)
