@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pypdf import PasswordType, PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+from pypdf.errors import DependencyError
 
 from brieven.errors import FileTooLargeError, ParseError
 from brieven.types import Footnote
@@ -150,7 +150,7 @@ def _open(path: Path, data: bytes) -> PdfReader:
             len(reader.pages)
     except ParseError:
         raise
-    except (PyPdfError, FileNotDecryptedError, ValueError, KeyError, TypeError, OSError) as exc:
+    except Exception as exc:  # pypdf raises many kinds on damaged files, RecursionError included
         raise ParseError(path, f"damaged PDF that cannot be opened ({exc})") from exc
     return reader
 
