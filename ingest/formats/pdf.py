@@ -410,6 +410,8 @@ def _join(texts: list[str]) -> str:
         elif re.search(r"[^\W\d_]-$", out) and out[-2].islower() and text[:1].islower():
             first = text.split()[0]
             out = out + " " + text if first in ("en", "of", "tot", "noch") else out[:-1] + text
+        elif re.search(r"[^\W\d_]-$", out) and text[:1].isupper():
+            out += text  # a compound broken at its own hyphen: "West-" "Brabant"
         else:
             out += " " + text
     return out
