@@ -12,6 +12,7 @@ from pypdf import PdfWriter
 
 from brieven.errors import FileTooLargeError, ParseError
 from ingest.formats import pdf
+from ingest.formats.pdf_markers import mark_references
 from ingest.parse import ParseLimits, parse
 from ingest.refs import footnote_markers
 from tests.conftest import LETTERS
@@ -134,3 +135,18 @@ def test_pypdf_warnings_do_not_reach_stderr(capfd):
     assert time.monotonic() - started < 10
     assert capfd.readouterr().err == ""
     assert logging.getLogger("pypdf").getEffectiveLevel() > logging.WARNING
+
+
+def test_marker_forms_in_pdf_text():
+    lines = [
+        "zie Kamerstuk 32 813, nr. 2 en het domein1",
+        "uit 2018? 2 Bent u",
+        "Vraag 3",
+        "5 miljoen 3",
+    ]
+    assert mark_references(lines, ["1", "2", "3"]) == [
+        "zie Kamerstuk 32 813, nr. 2 en het domein¹",
+        "uit 2018?² Bent u",
+        "Vraag 3",
+        "5 miljoen³",
+    ]

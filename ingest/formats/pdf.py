@@ -28,9 +28,10 @@ from pypdf.errors import DependencyError
 from brieven.errors import FileTooLargeError, ParseError
 from brieven.types import Footnote
 from ingest.formats.notes import make_footnote
+from ingest.formats.pdf_markers import QA, mark_references
 from ingest.formats.publication import PUBLICATION_URL
 from ingest.raw import Block, Metadata, RawDocument
-from ingest.refs import normalise_kamerstuk, to_superscript
+from ingest.refs import normalise_kamerstuk
 
 if TYPE_CHECKING:
     from ingest.parse import ParseLimits
@@ -52,31 +53,13 @@ _RUNNING = re.compile(
 _IDENTIFIER = re.compile(
     r"^(?:ah-tk-\d{8}-\d+[a-z]?|kst-\d+(?:-[0-9A-Z]+)*-\d+|h-tk-\d{8}-\d+-\d+)$"
 )
-_QA = re.compile(
-    r"^(?:vraag|antwoord|vragen|antwoorden)\s+\d+[a-z]?(?:\s*(?:,|en|t/m|-|–)\s*\d+[a-z]?)*\s*:?$",
-    re.I,
-)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_GLYPH_BULLET = re.compile(
-    r"[\x80-\x9f\ue000-\uf8ff]"
-)  # symbol-font bullets without a Unicode name
+# bullets drawn from a symbol font, which have no Unicode name
+_GLYPH_BULLET = re.compile(r"[\x80-\x9f\ue000-\uf8ff]")
 _NOTE_START = re.compile(r"^(\d{1,3})(?!\d)\s*(?=\S)")
 _BULLET = re.compile(r"^(?:[•▪◦●○■□–-]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
 _URL_TOKEN = re.compile(
     r"^\(?(?:https?://|www\.|[\w-]+(?:\.[\w-]+)*\.(?:nl|eu|com|org|net|int)/)", re.I
-)
-_NUMBER_BEFORE = re.compile(r"\b(?:nr|nrs|art|blz|p|pag|no|vgl|jo|lid)\.?\s?$", re.I)
-_STOPWORDS_BEFORE = frozenset(
-    "vraag vragen antwoord antwoorden artikel artikelen nummer lid bijlage hoofdstuk paragraaf "
-    "pagina tabel figuur stap fase punt week dag jaar groep niveau klasse versie en of tot van op "
-    "met in de het een per rond ruim circa bijna over na voor tussen alle ongeveer minstens "
-    "maximaal minimaal zo'n nog dan ook al".split()
-)
-_WORDS_AFTER = frozenset(
-    "januari februari maart april mei juni juli augustus september oktober november december "
-    "jan feb mrt apr jun jul aug sep sept okt nov dec procent % euro miljoen miljard jaar jaren "
-    "maanden maand weken week dagen dag uur uren minuten keer km kilometer personen mensen leden "
-    "gemeenten instellingen en of tot".split()
 )
 
 
@@ -114,7 +97,9 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     body: list[_Line] = []
     for page in pages:
         page_body, page_notes = _split_footnotes(page, body_size, footnotes)
-        _mark_references(page_body, [note.number for note in page_notes])
+        texts = mark_references([line.text for line in page_body], [n.number for n in page_notes])
+        for line, text in zip(page_body, texts, strict=True):
+            line.text = text
         footnotes.extend(page_notes)
         body.extend(page_body)
     blocks = _blocks(body)
@@ -302,54 +287,6 @@ def _split_footnotes(
     return body, notes
 
 
-def _mark_references(lines: list[_Line], numbers: list[str]) -> None:
-    """Rewrite footnote markers in the page body, in order: "beleid. 1" -> "beleid.¹"."""
-    row, pos = 0, 0
-    for number in numbers:
-        found = _find_marker(lines, number, row, pos)
-        if found is None:
-            continue
-        row, start, end = found
-        text = lines[row].text
-        lines[row].text = text[:start] + to_superscript(number) + text[end:]
-        pos = start + len(to_superscript(number))
-
-
-def _find_marker(
-    lines: list[_Line], number: str, row: int, pos: int
-) -> tuple[int, int, int] | None:
-    """Where footnote `number`'s marker is, searching from (row, pos): after punctuation first,
-    then glued to a lower-case word ("domein11"), then after a word and a space."""
-    end = r"(?!\d)(?![.,]\d)"
-    # after "?", "!" or ")"; after other punctuation unless that follows a digit ("1. 2"),
-    # a year excepted ("vanaf 2018. 12")
-    punct = r"(?:(?<=\S[?!)])|(?<=[^\d\s][.;:,”’»\"'])|(?<=\b\d{4}[.;:,]))"
-    passes = (
-        (re.compile(punct + " ?" + number + end), _punct_marker_ok),
-        (re.compile(r"(?<=[a-zà-ÿ]{2})" + number + end + r"(?=[\s.,;:?!)]|$)"), _word_marker_ok),
-        (re.compile(r"(?<=[^\W_]) " + number + end + r"(?=[\s.,;:?!)]|$)"), _word_marker_ok),
-    )
-    for pattern, check in passes:
-        for index in range(row, len(lines)):
-            text = lines[index].text
-            if _QA.match(text):
-                continue
-            for match in pattern.finditer(text, pos if index == row else 0):
-                if check(text[: match.start()], text[match.end() :]):
-                    return index, match.start(), match.end()
-    return None
-
-
-def _punct_marker_ok(before: str, after: str) -> bool:
-    return not _NUMBER_BEFORE.search(before)
-
-
-def _word_marker_ok(before: str, after: str) -> bool:
-    previous = before.split()[-1].lower() if before.split() else ""
-    following = after.split()[0].lower().strip(".,;:") if after.split() else ""
-    return previous not in _STOPWORDS_BEFORE and following not in _WORDS_AFTER
-
-
 def _blocks(lines: list[_Line]) -> list[Block]:
     spacing = _line_spacing(lines)
     groups: list[list[_Line]] = []
@@ -384,7 +321,7 @@ def _line_spacing(lines: list[_Line]) -> float:
 
 def _breaks(previous: _Line, line: _Line, spacing: float) -> bool:
     """Whether `line` starts a new block after `previous`."""
-    if _QA.match(previous.text) or _QA.match(line.text) or _BULLET.match(line.text):
+    if QA.match(previous.text) or QA.match(line.text) or _BULLET.match(line.text):
         return True
     restyled = previous.bold != line.bold or abs(previous.size - line.size) > 0.15 * previous.size
     if restyled and not line.text[:1].islower():
