@@ -101,3 +101,12 @@ def test_page_without_text_raises_parse_error(tmp_path):
     empty.write_text("<html><head><script>x()</script></head><body></body></html>")
     with pytest.raises(ParseError, match="no text"):
         read(empty)
+
+
+def test_sup_that_is_no_footnote_marker_stays_plain(tmp_path):
+    page = tmp_path / "oppervlak.html"
+    page.write_text(
+        "<html><body><p>Er is 40 m<sup>2</sup> nodig.<sup><a href='#fn1'>1</a></sup></p>"
+        "</body></html>"
+    )
+    assert read(page).blocks[0].text == "Er is 40 m2 nodig.¹"

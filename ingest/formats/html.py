@@ -73,7 +73,7 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
         raise ParseError(path, f"unreadable HTML ({exc})") from exc
     try:
         footnotes = [note for div in _note_divs(root) if (note := _footnote(div)) is not None]
-        blocks = _blocks(root)
+        blocks = _blocks(root, {note.number for note in footnotes})
     except RecursionError as exc:
         raise ParseError(path, "HTML nested too deeply to read") from exc
     if not blocks:
@@ -98,37 +98,51 @@ def _skipped(element) -> bool:
     return False
 
 
-def _blocks(root) -> list[Block]:
+def _blocks(root, notes: set[str]) -> list[Block]:
     blocks = []
     for element in root.iter(*_BLOCKS):
         if any(child.tag in _BLOCKS for child in element.iterdescendants()) or _skipped(element):
             continue
-        text = _inline(element)
+        text = _inline(element, notes)
         if text:
             heading = element.tag in _HEADINGS or bool({"tussenkop", "kop"} & _classes(element))
             blocks.append(Block(text=text, heading=heading))
     if not blocks:
         body = root.find("body")
-        text = _inline(body) if body is not None else ""
+        text = _inline(body, notes) if body is not None else ""
         blocks = [Block(text=text)] if text else []
     return blocks
 
 
-def _inline(element) -> str:
-    """Text of an element with `<sup>` footnote markers written as superscript digits."""
+def _inline(element, notes: set[str]) -> str:
+    """Text of an element with `<sup>` footnote markers written as superscript digits.
+
+    A `<sup>` is a marker when its number is a footnote of the page or it links within the page;
+    "m<sup>2</sup>" stays "m2".
+    """
     parts = [element.text or ""] if element.tag not in _IGNORED else []
     for child in element:
         if not isinstance(child.tag, str) or child.tag in _IGNORED:
             pass
-        elif child.tag == "sup" and (marker := _MARKER.match(child.text_content())):
-            parts.append(to_superscript(marker.group(1)))
+        elif child.tag == "sup" and (marker := _marker(child, notes)):
+            parts.append(to_superscript(marker))
         elif child.tag == "br":
             parts.append(" ")
         else:
-            parts.append(_inline(child))
+            parts.append(_inline(child, notes))
         parts.append(child.tail or "")
     text = " ".join("".join(parts).split())
     return re.sub(r"\s+([⁰¹²³⁴⁵⁶⁷⁸⁹]+)", r"\1", text)
+
+
+def _marker(sup, notes: set[str]) -> str | None:
+    found = _MARKER.match(sup.text_content())
+    if found is None:
+        return None
+    links = [a.get("href") or "" for a in sup.iter("a")]
+    return (
+        found.group(1) if found.group(1) in notes or any(h.startswith("#") for h in links) else None
+    )
 
 
 def _footnote(div) -> Footnote | None:
@@ -136,7 +150,7 @@ def _footnote(div) -> Footnote | None:
     if number_span is None:
         return None
     number = " ".join(number_span.text_content().split()).strip(".)")
-    text = _inline(div)
+    text = _inline(div, set())
     if text.startswith(number):
         text = text[len(number) :].lstrip(".) ")
     links = [
