@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,16 @@ if TYPE_CHECKING:
 MAX_UNPACKED = 200 * 1024 * 1024
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+# what python-docx and zipfile raise on a damaged package
+_DAMAGED = (
+    PackageNotFoundError,
+    KeyError,
+    ValueError,
+    EOFError,
+    zipfile.BadZipFile,
+    zlib.error,
+    etree.XMLSyntaxError,
+)
 _HEADING_STYLE = re.compile(r"^(?:heading|kop)\s*\d|^(?:title|titel)$", re.IGNORECASE)
 
 
@@ -43,15 +54,9 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     archive = _open_zip(path, data)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (
-        PackageNotFoundError,
-        KeyError,
-        ValueError,
-        zipfile.BadZipFile,
-        etree.XMLSyntaxError,
-    ) as exc:
-        raise ParseError(path, f"not a readable Word document ({exc})") from exc
-    notes = _footnote_texts(path, archive)
+        notes = _footnote_texts(path, archive)
+    except _DAMAGED as exc:
+        raise ParseError(path, f"damaged Word document ({type(exc).__name__}: {exc})") from exc
     numbers: dict[str, str] = {}  # footnote id in the file -> number as displayed
     blocks = []
     for element in document.element.body.iter(f"{W}p"):
