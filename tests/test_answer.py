@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
+from conftest import SEED, FakeEncoder
 from seed_passages import seed_passages
 
 from brieven.answer import compose, extractive
 from brieven.answer.sentences import split_sentences
+from brieven.cli import main
 from brieven.serialize import answer_to_dict
 
 STAFF = (
@@ -139,3 +142,56 @@ def test_answer_to_dict_matches_the_json_contract(fake_encoder):
 )
 def test_sentences_are_split_without_cutting_dutch_abbreviations(text, sentences):
     assert split_sentences(text) == sentences
+
+
+@pytest.fixture
+def seed_index(tmp_path, monkeypatch):
+    """An index of the seed letter, built and searched with the fake encoder."""
+    monkeypatch.setattr("index.encoder.load_encoder", lambda model=None: FakeEncoder())
+    index_dir = tmp_path / "index"
+    assert main(["build", str(SEED), "--index", str(index_dir)]) == 0
+    return index_dir
+
+
+def test_ask_prints_the_answer_above_the_passages(seed_index, capsys):
+    capsys.readouterr()
+    assert main(["ask", STAFF, "-k", "3", "--index", str(seed_index)]) == 0
+    out = capsys.readouterr().out
+
+    answer, passages = out.split("\n\n[1] ", 1)
+    assert answer.startswith("Answer\n")
+    assert re.search(r"\[\d\]", answer) and "schaarste" in answer
+    assert "\n\n[2] " in passages
+
+
+def test_ask_json_answer_cites_only_returned_passages(seed_index, capsys):
+    capsys.readouterr()
+    assert main(["ask", STAFF, "--json", "-k", "3", "--index", str(seed_index)]) == 0
+    result = json.loads(capsys.readouterr().out)
+
+    answer = result["answer"]
+    assert answer["found"] is True and answer["method"] == "extractive" and answer["citations"]
+    ranks = {p["rank"] for p in result["passages"]}
+    for rank in answer["citations"]:
+        assert rank in ranks and f"[{rank}]" in answer["text"]
+    assert set(re.findall(r"\[(\d+)\]", answer["text"])) == {str(n) for n in answer["citations"]}
+
+
+def test_ask_json_for_an_off_topic_question_says_not_found(seed_index, capsys):
+    capsys.readouterr()
+    question = "What is the recipe for apple pie with cinnamon?"  # the fake encoder has no Dutch
+    assert main(["ask", question, "--json", "--index", str(seed_index)]) == 0
+
+    assert json.loads(capsys.readouterr().out)["answer"] == {
+        "text": extractive.NOT_FOUND_TEXT,
+        "citations": [],
+        "found": False,
+        "method": "extractive",
+    }
+
+
+def test_ask_without_answer_prints_passages_only(seed_index, capsys):
+    capsys.readouterr()
+    assert main(["ask", STAFF, "--json", "--no-answer", "--index", str(seed_index)]) == 0
+
+    assert "answer" not in json.loads(capsys.readouterr().out)

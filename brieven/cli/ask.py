@@ -11,8 +11,8 @@ from datetime import date
 
 from brieven.cli.build import add_index_argument
 from brieven.present import format_date, format_pages, section_label
-from brieven.serialize import passage_to_dict
-from brieven.types import Filters, Passage
+from brieven.serialize import answer_to_dict, passage_to_dict
+from brieven.types import Answer, Filters, Passage
 from ingest.refs import to_superscript
 
 DESCRIPTION = """\
@@ -20,6 +20,13 @@ Search the index for the passages that answer QUESTION (English or Dutch) and pr
 each with its citation: letter title, kamerstuk, date, section, pages, and the footnotes the
 passage refers to with their URLs. Filters apply before ranking, so -k passages come back whenever
 that many match.
+
+Above the passages comes a short answer built only from them, every sentence followed by the
+number of the passage it comes from ("[2]"), or a plain statement that the letters found do not
+answer the question. By default it quotes the passages' best sentences (offline); with --llm-url
+and --llm-model (or BRIEVEN_LLM_URL / BRIEVEN_LLM_MODEL, and BRIEVEN_LLM_KEY for an API key) an
+OpenAI-compatible chat endpoint such as Ollama writes it from the same passages, falling back to
+the quoted sentences if the endpoint fails.
 
 With QUESTION "-", questions are read from stdin, one per line, and answered in order, loading
 the model and index once; with --json each answer is one line of JSON."""
@@ -29,10 +36,13 @@ examples:
   brieven ask "How does the cabinet handle staff scarcity?"
   brieven ask "Hoe gaat het kabinet om met het tekort aan personeel?" -k 3 --since 2024-01-01
   brieven ask --json - < questions.txt
+  brieven ask "Who pays for the F-16 replacement?" \
+      --llm-url http://localhost:11434/v1 --llm-model llama3.1
 
---json prints {"question", "passages": [{"rank", "score", "text", "letter": {"id", "title",
-"date", "kamerstuk", "url", "source"}, "section": {"number", "title"}, "pages",
-"footnotes": [{"number", "text", "urls"}]}]}"""
+--json prints {"question", "answer": {"text", "citations": [ranks], "found", "method":
+"extractive" | "llm", "notice" (when set)}, "passages": [{"rank", "score", "text", "letter": {"id",
+"title", "date", "kamerstuk", "url", "source"}, "section": {"number", "title"}, "pages",
+"footnotes": [{"number", "text", "urls"}]}]}; "answer" is left out with --no-answer."""
 
 _WIDTH = 100
 _INDENT = "    "
@@ -62,30 +72,58 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--dossier", dest="dossiers", action="append", default=[], metavar="NUMBER",
         help="only kamerstukken of this dossier, e.g. 29362 or 21501-07 (repeatable)",
     )
+    parser.add_argument(
+        "--no-answer", action="store_true", help="print the passages only, without the short answer"
+    )
+    parser.add_argument(
+        "--llm-url", metavar="URL",
+        help="OpenAI-compatible endpoint that writes the answer, e.g. http://localhost:11434/v1 "
+        "(default: $BRIEVEN_LLM_URL; without one the answer quotes the passages)",
+    )
+    parser.add_argument(
+        "--llm-model", metavar="NAME", help="model at that endpoint (default: $BRIEVEN_LLM_MODEL)"
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from brieven.answer import LLMConfig, compose
     from index.search import Searcher
 
+    llm = None if args.no_answer else LLMConfig.from_env(args.llm_url, args.llm_model)
     searcher = Searcher.open(args.index)
     filters = Filters(args.since, args.until, tuple(args.doc_types), tuple(args.dossiers))
     for number, question in enumerate(_questions(args.question)):
         passages = searcher.search(question, k=args.k, filters=filters)
+        answer = None if args.no_answer else compose(question, passages, searcher.encoder, llm)
         if number and not args.json:
             print()
-        print(render(question, passages, as_json=args.json), flush=True)
+        print(render(question, passages, as_json=args.json, answer=answer), flush=True)
     return 0
 
 
-def render(question: str, passages: list[Passage], as_json: bool) -> str:
+def render(
+    question: str, passages: list[Passage], as_json: bool, answer: Answer | None = None
+) -> str:
     """The whole output for one question: one JSON line, or text for a person."""
     if as_json:
-        result = {"question": question, "passages": [passage_to_dict(p) for p in passages]}
+        result: dict = {"question": question}
+        if answer is not None:
+            result["answer"] = answer_to_dict(answer)
+        result["passages"] = [passage_to_dict(p) for p in passages]
         return json.dumps(result, ensure_ascii=False)
     if not passages:
         return f"No passages found for: {question}"
-    return "\n\n".join(_passage_text(p) for p in passages)
+    blocks = [_answer_text(answer)] if answer is not None else []
+    return "\n\n".join(blocks + [_passage_text(p) for p in passages])
+
+
+def _answer_text(answer: Answer) -> str:
+    heading = "Answer (written by the LLM)" if answer.method == "llm" else "Answer"
+    lines = [heading, _wrap(answer.text)]
+    if answer.notice:
+        lines.append(_wrap(f"Note: {answer.notice}"))
+    return "\n".join(lines)
 
 
 def _passage_text(passage: Passage) -> str:
