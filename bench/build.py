@@ -1,0 +1,99 @@
+"""Build throughput: the whole pipeline against bare `model.encode` on the same chunks.
+
+    python bench/build.py                      # the sample corpus, data/letters
+    python bench/build.py ../shared/corpus     # the full figure
+    python bench/build.py --model intfloat/multilingual-e5-base
+
+Measures, in one process and in this order: model load; parse + chunk of every file; bare
+sentence-transformers `encode` of the chunks' embedded texts (with the "passage: " prompt, batch
+32, what the model alone can do); then `index.build.build` of the same files into a fresh
+temporary index (parse, chunk, embed, write). The ratio of the two chunks/s figures is what the
+pipeline costs on top of the model (aim: >= 0.9). With --repeat N both are run N times,
+alternating, and the fastest run of each counts (a shared machine is noisy). Peak memory is the
+process's maximum RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shlex
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from brieven.errors import ParseError
+from index.build import build
+from index.encoder import BATCH_SIZE, load_encoder
+from ingest.chunk import chunk_letter
+from ingest.discover import find_files
+from ingest.parse import parse
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def embed_texts(corpus: Path) -> list[str]:
+    texts = []
+    for path in find_files([corpus]):
+        try:
+            texts += [chunk.embed_text for chunk in chunk_letter(parse(path))]
+        except ParseError:
+            continue
+    return texts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=Path("data/letters"))
+    parser.add_argument("--model", help="model name or folder (default: multilingual-e5-small)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each (fastest counts)")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    encoder = load_encoder(args.model)
+    load_s = time.perf_counter() - started
+    load_rss = rss_mib()
+
+    started = time.perf_counter()
+    texts = embed_texts(args.corpus)
+    chunk_s = time.perf_counter() - started
+    if not texts:
+        print(f"no chunks under {args.corpus}", file=sys.stderr)
+        return 1
+    encoder.encode_document(texts[:BATCH_SIZE])  # warm-up: first batches pay for allocation
+
+    prompted = [encoder.document_prompt + text for text in texts]
+    bare_s = build_s = float("inf")
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        encoder.model.encode(prompted, batch_size=BATCH_SIZE, normalize_embeddings=True)
+        bare_s = min(bare_s, time.perf_counter() - started)
+
+        with tempfile.TemporaryDirectory(prefix="brieven-bench-") as tmp:
+            started = time.perf_counter()
+            report = build([args.corpus], Path(tmp) / "index", encoder, progress=False)
+            build_s = min(build_s, time.perf_counter() - started)
+
+    bare_rate = len(texts) / bare_s
+    build_rate = report.chunks_embedded / build_s
+    rows = [
+        ("model load", "", f"{load_s:.1f}", ""),
+        ("parse + chunk", len(texts), f"{chunk_s:.1f}", ""),
+        ("bare model.encode", len(texts), f"{bare_s:.1f}", f"{bare_rate:.2f}"),
+        ("index.build.build", report.chunks_embedded, f"{build_s:.1f}", f"{build_rate:.2f}"),
+    ]
+    print(f"{'stage':<20} {'chunks':>7} {'seconds':>8} {'chunks/s':>9}")
+    for stage, chunks, seconds, rate in rows:
+        print(f"{stage:<20} {chunks!s:>7} {seconds:>8} {rate:>9}")
+    print(f"ratio build / bare: {build_rate / bare_rate:.2f}   (aim >= 0.9)")
+    print(f"RSS after model load: {load_rss:.0f} MiB   peak RSS: {rss_mib():.0f} MiB")
+    print(f"model: {encoder.model_id}   files: {report.files_seen}   corpus: {args.corpus}")
+    print("command: python " + shlex.join(["bench/build.py", *(argv or sys.argv[1:])]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
