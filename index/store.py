@@ -223,6 +223,7 @@ def write(index_dir: Path, data: IndexData) -> str:
     generation = f"{_GEN_PREFIX}{stamp}-{secrets.token_hex(3)}"
     staging = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=index_dir))
     try:
+        staging.chmod(0o755)  # readable by whoever may read the index directory
         _write_generation(staging, data)
         os.rename(staging, index_dir / generation)
     except BaseException:
