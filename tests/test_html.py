@@ -1,4 +1,4 @@
-"""HTML reader: an officielebekendmakingen letter page (hand-built fixture) and generic HTML."""
+"""HTML reader: officielebekendmakingen letter pages (built by the project) and generic HTML."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from brieven.errors import ParseError
 from ingest.formats import html
 from ingest.parse import ParseLimits, parse
 from ingest.refs import footnote_markers
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, LETTERS
 
 LETTER = FIXTURES / "kst-29362-354.html"
+SAMPLE = LETTERS / "html" / "kst-35600-58.html"
 
 
 def read(path):
@@ -62,6 +63,21 @@ def test_parsed_letter_lists_footnote_10_in_its_section():
     section = next(s for s in parsed.sections if s.number == "6")
     assert "10" in section.footnotes
     assert parsed.title == "Kabinetsreactie op het adviesrapport 'De uitvoering aan zet'"
+
+
+def test_sample_html_letter_is_a_whole_letter_of_its_own():
+    assert "NOT a downloaded page" in SAMPLE.read_text(encoding="utf-8")[:600]
+    letter = parse(SAMPLE)
+    assert letter.title == "SER-verkenning toekomstperspectief landbouw"
+    assert (letter.kamerstuk, letter.date) == ("35600-58", "2021-06-02")
+    assert letter.doc_type == "Brief regering"  # DC.title's "Brief regering", not DC.type's "Brief"
+    assert letter.url == "https://zoek.officielebekendmakingen.nl/kst-35600-58.html"
+    body = next(s for s in letter.sections if "Bisschop" in s.text)
+    assert "het lid Bisschop c.s.¹, de SER" in body.text and "aan uw Kamer aan²." in body.text
+    assert body.text.endswith("C.J. Schouten") and body.footnotes == ("1", "2")
+    notes = {note.number: note for note in letter.footnotes}
+    assert notes["1"].text == "Kamerstuk 35 600, nr. 43" and notes["1"].urls == ()
+    assert notes["2"].urls == ("https://www.tweedekamer.nl",)
 
 
 def test_generic_html_headings_paragraphs_and_lists(tmp_path):

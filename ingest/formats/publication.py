@@ -2,7 +2,9 @@
 
 Both formats carry the same `<meta name=… scheme=… content=…>` elements: DC.identifier
 ("kst-29279-965"), OVERHEIDop.dossiernummer and .ondernummer, DCTERMS.issued/available,
-DC.type, OVERHEIDop.documenttitel, OVERHEIDop.indiener and DC.creator.
+DC.type, OVERHEIDop.documenttitel, OVERHEIDop.indiener and DC.creator. DC.title reads
+"<dossier title>; <document type>; <document title>", where the type is often more precise than
+DC.type ("Brief regering" where DC.type says "Brief"), and is then preferred.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ def publication_metadata(
     if identifier and not _IDENTIFIER.fullmatch(identifier):
         identifier = None
     title = first("OVERHEIDop.documenttitel", "DC.title") or printed.title
+    if doc_type:
+        doc_type = _precise_type(doc_type, first("DC.title") or "")
     if doc_type is None and printed.title and (found := _TYPE_IN_TITLE.search(printed.title)):
         doc_type = found.group(1).capitalize()
     date = first("DCTERMS.issued", "DCTERMS.available") or printed.date
@@ -67,6 +71,15 @@ def publication_metadata(
         url=PUBLICATION_URL.format(identifier) if identifier else None,
         sender=", ".join(meta.get("OVERHEIDop.indiener", [])) or first("DC.creator"),
     )
+
+
+def _precise_type(doc_type: str, dc_title: str) -> str:
+    """The type named in DC.title when it refines DC.type: "Brief" -> "Brief regering"."""
+    for part in dc_title.split(";")[1:-1]:
+        part = part.strip()
+        if part.lower().startswith(doc_type.lower() + " "):
+            return part
+    return doc_type
 
 
 def _kamerstuk(identifier: str | None, dossier: str | None, number: str | None) -> str | None:
