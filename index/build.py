@@ -82,7 +82,12 @@ def build(
 
         parts: list[_Part] = []
         for path in tqdm(files, desc="read", unit="file", disable=not progress, leave=False):
-            content_hash = file_hash(path)
+            try:
+                content_hash = file_hash(path)
+            except OSError as err:
+                reason = f"cannot be read: {err.strerror or err}"
+                parts.append(_Part(str(path), store.FileRecord("", skipped=reason), [], {}))
+                continue
             old = previous.files.get(str(path)) if reusable else None
             if old is not None and old.content_hash == content_hash:
                 parts.append(_take_over(previous, str(path), old))

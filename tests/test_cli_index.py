@@ -176,3 +176,11 @@ def test_eval_prints_recall_per_language_and_kind(index_dir, tmp_path, capsys):
     assert main(["eval", str(questions), "--index", str(index_dir), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert [r["hit_rank"] is None for r in report["results"]] == [False, True]
+
+
+def test_build_skips_files_over_the_size_limit_with_a_clear_reason(corpus, tmp_path, capsys):
+    status = main(["build", str(corpus), "--index", str(tmp_path / "index"), "--max-mb", "0.01"])
+
+    assert status == 2
+    err = capsys.readouterr().err
+    assert f"{corpus / SEED.name}: " in err and "limit" in err

