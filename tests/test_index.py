@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,32 @@ def test_facets_describe_what_the_index_holds(corpus, tmp_path, fake_encoder):
     assert "29362" in facets.dossiers and "26488" in facets.dossiers
     assert facets.doc_types
     assert facets.first_date <= "2008-05-22" <= facets.last_date
+
+
+def test_searches_from_many_threads_keep_answering_while_a_build_swaps_in(
+    corpus, tmp_path, fake_encoder
+):
+    index_dir = tmp_path / "index"
+    build([corpus], index_dir, fake_encoder, progress=False)
+    searcher = Searcher.open(index_dir, fake_encoder)
+    shutil.copyfile(LETTERS / "moties_xml" / "kst-19637-3481.xml", corpus / "kst-19637-3481.xml")
+    failures: list[BaseException] = []
+    counts: set[int] = set()
+
+    def ask() -> None:
+        try:
+            for _ in range(40):
+                assert len(searcher.search("motie verzoekt de regering", k=5)) == 5
+                counts.add(searcher.letter_count)
+        except BaseException as err:  # noqa: BLE001 - collected for the assertion below
+            failures.append(err)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    build([corpus], index_dir, fake_encoder, progress=False)
+    for thread in threads:
+        thread.join()
+
+    assert not failures
+    assert counts <= {4, 5} and searcher.letter_count == 5
