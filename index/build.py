@@ -31,6 +31,7 @@ from ingest.discover import find_files
 from ingest.parse import ParseLimits, parse
 
 DEFAULT_LIMITS = ParseLimits()
+_SHOWN = 10  # skipped files named in the error when nothing could be indexed
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,25 +81,16 @@ def build(
         if not files:
             raise EmptyIndexError(f"no files found in {', '.join(map(str, paths))}")
 
-        parts: list[_Part] = []
-        for path in tqdm(files, desc="read", unit="file", disable=not progress, leave=False):
-            try:
-                content_hash = file_hash(path)
-            except OSError as err:
-                reason = f"cannot be read: {err.strerror or err}"
-                parts.append(_Part(str(path), store.FileRecord("", skipped=reason), [], {}))
-                continue
-            old = previous.files.get(str(path)) if reusable else None
-            if old is not None and old.content_hash == content_hash:
-                parts.append(_take_over(previous, str(path), old))
-            else:
-                parts.append(_read(path, content_hash, limits))
+        bar = tqdm(files, desc="read", unit="file", disable=not progress, leave=False)
+        parts = [_part(path, previous if reusable else None, limits) for path in bar]
         indexed = [part for part in parts if not part.record.skipped]
         skipped = tuple((part.path, part.record.skipped) for part in parts if part.record.skipped)
         if not indexed:
+            reasons = "".join(f"\n  {path}: {reason}" for path, reason in skipped[:_SHOWN])
+            more = f"\n  ... and {len(skipped) - _SHOWN} more" if len(skipped) > _SHOWN else ""
             raise EmptyIndexError(
-                f"nothing could be indexed: all {len(files)} files were skipped; "
-                f"the index at {index_dir} was left as it was"
+                f"nothing could be indexed, the index at {index_dir} was left as it was; "
+                f"all {len(files)} files were skipped:{reasons}{more}"
             )
 
         chunks_embedded = _embed(indexed, previous, encoder, progress)
@@ -132,6 +124,19 @@ def ingest_fingerprint(limits: ParseLimits) -> str:
         digest.update(source.relative_to(package).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _part(path: Path, previous: store.IndexData | None, limits: ParseLimits) -> _Part:
+    """The file taken over from `previous` when unchanged there, else read anew."""
+    try:
+        content_hash = file_hash(path)
+    except OSError as err:
+        reason = f"cannot be read: {err.strerror or err}"
+        return _Part(str(path), store.FileRecord("", skipped=reason), [], {})
+    old = previous.files.get(str(path)) if previous is not None else None
+    if old is not None and old.content_hash == content_hash:
+        return _take_over(previous, str(path), old)
+    return _read(path, content_hash, limits)
 
 
 def _previous(index_dir: Path, encoder) -> store.IndexData | None:

@@ -69,7 +69,8 @@ def test_build_exit_status_is_1_when_nothing_can_be_built(index_dir, tmp_path, c
     (bad / "garbage.pdf").write_bytes(b"%PDF-1.4\nnot a pdf")
 
     assert main(["build", str(bad), "--index", str(index_dir)]) == 1
-    assert "nothing could be indexed" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "nothing could be indexed" in err and f"{bad / 'garbage.pdf'}: " in err
     assert store.current_generation(index_dir) == generation
 
 
