@@ -141,6 +141,8 @@ def _passage_text(passage: Passage) -> str:
         "",
         _wrap(chunk.text),
     ]
+    if chunk.footnotes:
+        lines.append("")
     for note in chunk.footnotes:
         urls = [url for url in note.urls if url not in note.text]
         lines.append(_wrap(" ".join([to_superscript(note.number), note.text, *urls])))
