@@ -111,8 +111,8 @@ def _load_other(name: str) -> SentenceTransformerEncoder:
     model_id = str(path.resolve()) if is_path else name
     st_model = _sentence_transformer(model_id, local_only=is_path)
     weights_hash = _folder_hash(path) if is_path else _hub_revision(name)
-    prompts = dict(st_model.prompts or {})
-    if "query" not in prompts and "e5" in Path(model_id).name.lower():
+    prompts = {name: text for name, text in (st_model.prompts or {}).items() if text}
+    if not prompts and "e5" in Path(model_id).name.lower():
         prompts = E5_PROMPTS
     return SentenceTransformerEncoder(st_model, model_id, weights_hash, prompts)
 
@@ -131,9 +131,8 @@ def _sentence_transformer(name: str, local_only: bool):
             if _offline()
             else "check the name, or download it once with network access"
         )
-        raise ModelError(
-            f"cannot load model {name}: {err.__class__.__name__}: {err}; {hint}"
-        ) from err
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else err.__class__.__name__
+        raise ModelError(f"cannot load model {name}: {reason} ({hint})") from err
 
 
 def _offline() -> bool:

@@ -158,3 +158,45 @@ def test_install_writes_a_complete_folder_once(monkeypatch, tmp_path):
     assert default_model.install_default_model() == folder
     assert (folder / "model.safetensors").stat().st_mtime_ns == written  # cached, not rebuilt
     assert [p.name for p in tmp_path.iterdir()] == [folder.name]  # no temporary leftovers
+
+
+@pytest.fixture
+def tiny_e5_folder(tmp_path):
+    """A small random sentence-transformers model saved to disk, named like an e5 model."""
+    from sentence_transformers import SentenceTransformer, models
+    from tokenizers import Tokenizer, pre_tokenizers
+    from tokenizers.models import WordLevel
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    source = tmp_path / "hf"
+    words = ["[PAD]", "[UNK]", "query", "passage", ":", "het", "kabinet", "staff"]
+    tokenizer = Tokenizer(WordLevel({w: i for i, w in enumerate(words)}, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer, unk_token="[UNK]", pad_token="[PAD]"
+    ).save_pretrained(source)
+    config = BertConfig(
+        vocab_size=len(words),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+    )
+    BertModel(config).save_pretrained(source)
+    transformer = models.Transformer(str(source))
+    pooling = models.Pooling(transformer.get_embedding_dimension(), "mean")
+    folder = source.parent / "tiny-e5-model"
+    SentenceTransformer(modules=[transformer, pooling]).save(str(folder))
+    return folder
+
+
+@pytest.mark.slow
+def test_other_model_folder_gets_e5_prompts_and_a_weights_hash(tiny_e5_folder):
+    encoder = load_encoder(str(tiny_e5_folder))
+    assert encoder.model_id == str(tiny_e5_folder.resolve())
+    assert (encoder.query_prompt, encoder.document_prompt) == ("query: ", "passage: ")
+    assert len(encoder.weights_hash) == 64
+    vectors = encoder.encode_document(["het kabinet", "staff"])
+    assert vectors.shape == (2, 16)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
