@@ -34,7 +34,8 @@ class SentenceTransformerEncoder:
         self._model = model
         self.model_id = model_id
         self.weights_hash = weights_hash
-        self.dimension = int(model.get_embedding_dimension())
+        dimension = getattr(model, "get_embedding_dimension", None)  # newer sentence-transformers
+        self.dimension = int((dimension or model.get_sentence_embedding_dimension)())
         self.query_prompt = prompts.get("query", "")
         self.document_prompt = prompts.get("document", prompts.get("passage", ""))
 
