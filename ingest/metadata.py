@@ -28,12 +28,18 @@ MONTHS = {
 }
 _DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+((?:19|20)\d{2})\b", re.IGNORECASE)
 _ISO = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
-# Where a letter states its own date, strongest first.
+# Where a letter states its own date, strongest first: its dateline, a "Datum" field, the day
+# an answer (or notice) was received, the day questions were sent in, a web page's date.
 _DATED = (
-    re.compile(r"^(?:Den Haag|'s-Gravenhage|’s-Gravenhage|s-Gravenhage|[A-Z][a-z]+),\s*(.*)$"),
-    re.compile(r"^Datum\s+(.*)$"),
-    re.compile(r"\((?:ontvangen|ingezonden)\s+([^)]*)\)"),
-    re.compile(r"^Gepubliceerd:\s*(.*)$"),
+    re.compile(
+        r"^(?:Den Haag|'s-Gravenhage|’s-Gravenhage|s-Gravenhage|[A-Z][a-z]+),"
+        r"\s*(\d{1,2}\s+\w+\s+\d{4})",
+        re.M,
+    ),
+    re.compile(r"^Datum\s+(.*)$", re.M),
+    re.compile(r"\(ontvangen\s+([^)]*)\)"),
+    re.compile(r"\(ingezonden\s+([^)]*)\)"),
+    re.compile(r"^Gepubliceerd:\s*(.*)$", re.M),
 )
 
 
@@ -61,15 +67,21 @@ def from_text(blocks: list[str], head: list[str] = ()) -> Metadata:
     )
 
 
+def date_in(blocks: list[str]) -> str | None:
+    """The date a letter states in its first blocks (the answer's date for Kamervragen), or None."""
+    return _date([line for block in blocks[:40] for line in block.split("\n")], [])
+
+
 def _date(top: list[str], head: list[str]) -> str | None:
     for line in head:
         match = re.search(r"datum: (\d{4}-\d{2}-\d{2})", line)
         if match:
             return match.group(1)
+    # Lines are stripped and rejoined so "(ontvangen" and "14 november 2024)" on two lines meet.
+    text = "\n".join(line.strip() for line in top)
     for pattern in _DATED:
-        for line in top:
-            match = pattern.search(line.strip())
-            if match and (found := dutch_date(match.group(1))):
+        for match in pattern.finditer(text if pattern.flags & re.M else " ".join(text.split())):
+            if found := dutch_date(match.group(1)):
                 return found
     for line in top[:15]:
         if found := dutch_date(line):
@@ -119,7 +131,7 @@ def _kamerstuk(top: list[str], head: list[str]) -> str | None:
 
 _LABELS = re.compile(r"^(Betreft|Onderwerp)\s+(.+)$")
 _QUESTIONS = re.compile(
-    r"^((?:Vragen van (?:het|de) (?:lid|leden)|Antwoord van|Mededeling van) .*?)"
+    r"^((?:(?:Mondelinge v|V)ragen van (?:het|de) (?:lid|leden)|Antwoord van|Mededeling van) .*?)"
     r"(?:\s*\((?:ingezonden|ontvangen).*)?$"
 )
 _ID_LINE = re.compile(r"^(AH \d+|\d{4}[DZ]\d{5}|\d+)$")
@@ -170,19 +182,30 @@ _DOC_TYPES = (
     ),
     (
         "Antwoord schriftelijke vragen",
-        re.compile(r"^Antwoord (van|op vraag|vraag)\b|^Antwoord \d+$|^Antwoord$", re.I | re.M),
+        re.compile(
+            r"^Antwoord (van|op vraag|vraag)\b|^Antwoord \d+$|^Antwoord$"
+            r"|\bvragen .* zijn beantwoord (middels|bij|in) (een|de) brief",
+            re.I | re.M,
+        ),
     ),
     (
         "Schriftelijke vragen",
         re.compile(r"^(Vragen van (het|de) (lid|leden)|Vraag 1$)", re.I | re.M),
     ),
-    ("Motie", re.compile(r"^MOTIE VAN\b", re.M)),
-    ("Besluitenlijst", re.compile(r"^Besluitenlijst\b", re.I | re.M)),
-    ("BNC-fiche", re.compile(r"^Fiche \d+:", re.M)),
+    ("Mondelinge vragen", re.compile(r"^Mondelinge vragen van (het|de) (lid|leden)", re.I | re.M)),
+    ("Motie", re.compile(r"^(Nr\. ?\d+ )?((NADER )?GEWIJZIGDE )?MOTIE VAN\b", re.M)),
+    (
+        "Besluitenlijst",
+        re.compile(r"^(Document: )?Besluitenlijst\b|^Voortouwcommissie:", re.I | re.M),
+    ),
+    ("BNC-fiche", re.compile(r"^Fiche( \d+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?:", re.M)),
+    ("Brief Voorzitter", re.compile(r"BRIEF VAN DE VOORZITTER\b")),
     (
         "Brief regering",
         re.compile(
-            r"BRIEF VAN (DE|HET)|^Geachte [Vv]oorzitter|^Aan de Voorzitter|^Brief regering$", re.M
+            r"BRIEF VAN (DE|HET)|\bGeachte [Vv]oorzitter,|^Aan de Voorzitter|^Brief regering$"
+            r"|^De [Vv]oorzitter van de (Tweede|Eerste) Kamer der Staten-Generaal",
+            re.M,
         ),
     ),
 )

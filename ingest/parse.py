@@ -3,6 +3,8 @@
 The format is sniffed from the content first (a PDF is a PDF whatever its name), then from the
 extension. A sidecar `<file>.meta.json` next to the file (keys title, date, kamerstuk, doc_type,
 url) overrides what the file states about itself.
+Where the format's metadata gives no date or document type (a PDF), they are read from the
+letter's own wording ("Den Haag, 25 maart 2024", "Antwoord van … (ontvangen 20 februari 2024)").
 """
 
 from __future__ import annotations
@@ -125,8 +127,17 @@ def _letter(path: Path, data: bytes, raw: RawDocument) -> Letter:
         else meta.kamerstuk or normalise_kamerstuk(path.stem)
     ) or side.get("kamerstuk")
     title = side.get("title") or meta.title or next((s.title for s in parts if s.title), path.stem)
-    date = metadata.dutch_date(side["date"]) if "date" in side else meta.date
-    doc_type = side.get("doc_type") or meta.doc_type or metadata.doc_type(texts) or "Document"
+    date = (
+        metadata.dutch_date(side["date"])
+        if "date" in side
+        else meta.date or metadata.date_in([block.text for block in raw.blocks])
+    )
+    doc_type = (
+        side.get("doc_type")
+        or meta.doc_type
+        or metadata.doc_type([block.text for block in raw.blocks])
+        or "Document"
+    )
     seen = list(meta.references) + references("\n".join(texts))
     own = {kamerstuk, path.stem.lower()}
     return Letter(

@@ -74,11 +74,14 @@ def publication_metadata(
 
 
 def _precise_type(doc_type: str, dc_title: str) -> str:
-    """The type named in DC.title when it refines DC.type: "Brief" -> "Brief regering"."""
+    """The type named in DC.title when a word refines DC.type: "Brief" -> "Brief regering".
+
+    A variant in brackets ("Motie (gewijzigd/nader)") stays under its type ("Motie"), so a filter
+    on the type finds it.
+    """
     for part in dc_title.split(";")[1:-1]:
-        part = part.strip()
-        if part.lower().startswith(doc_type.lower() + " "):
-            return part
+        if re.fullmatch(re.escape(doc_type) + r" \w+", part.strip(), re.IGNORECASE):
+            return part.strip()
     return doc_type
 
 

@@ -251,6 +251,11 @@ def _drop_letterhead_run(out: list[_Line]) -> None:
 
 # --- footnotes at page bottoms ------------------------------------------------------------------
 
+# Lines that stand alone in a letter's head: the addressee and the place-and-date line.
+_OWN_LINE = re.compile(
+    r"^(Aan de Voorzitters? van de .*Kamer.*"
+    r"|(Den Haag|['’]?s[- ]Gravenhage|[A-Z][a-z]+),\s*\d{1,2}\s+[a-z]+\s+\d{4}\.?)$"
+)
 _NOTE_START = re.compile(r"^(\d{1,3})(?:\s+(\S.*)|(?=[A-Z«“‘h])(\S.*))?$")
 _NOTE_WORDING = re.compile(
     r"^(Ter inzage|Raadpleegbaar|Kamerstuk|Zie |https?://|www\.)", re.IGNORECASE
@@ -262,7 +267,8 @@ def _page_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[Footnote]]:
 
     A line is a footnote when its number is the next one expected (one may be skipped), its
     marker appears in the text above (or it reads like one: "Ter inzage gelegd …"), and it lies
-    among the last lines of its page. The lines after it, up to the page end, continue it.
+    among the last lines of its page. The lines after it, up to the page end, continue it, unless
+    the letter's addressee or dateline comes next (OCR text may put a note above them).
     """
     body: list[_Line] = []
     notes: list[tuple[str, list[str]]] = []
@@ -275,6 +281,10 @@ def _page_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[Footnote]]:
             and line.page is not None
             or (in_zone_page is None and line.page is None and notes)
         ):
+            if _OWN_LINE.match(stripped):  # OCR put the note above the letter: the letter resumes
+                in_zone_page = object()
+                body.append(line)
+                continue
             match = _NOTE_START.match(stripped)
             if match and int(match.group(1)) == expected:
                 notes.append((match.group(1), [match.group(2) or match.group(3) or ""]))
@@ -362,6 +372,8 @@ _HEADING_LIKE = re.compile(r"^(Vraag|Antwoord)\b|^\d+(\.\d+)*\.?\s+[A-Z]")
 
 def _continues(text: str, following: str, wrapped: bool, width: int) -> bool:
     """Whether the next line continues this one's paragraph."""
+    if _OWN_LINE.match(text) or _OWN_LINE.match(following):
+        return False
     if _HEADING_LIKE.match(following) and text.endswith((".", "?", "!", ":")):
         return False
     if re.match(r"^(Vraag|Antwoord)\b", text) and len(text) < 40:
