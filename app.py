@@ -81,7 +81,7 @@ def show_index_facts(searcher: Searcher, index_dir: str) -> None:
 def show_answer(question: str, passages: list[Passage], searcher: Searcher) -> None:
     with st.spinner("Writing the answer…"):
         answer = compose(question, passages, searcher.encoder, LLMConfig.from_env())
-    with st.container(border=True):
+    with st.container(border=True, key="answer"):
         st.subheader("Answer", anchor="answer")
         if answer.found:
             st.markdown(present.answer_markdown(answer))
@@ -98,11 +98,12 @@ def show_answer(question: str, passages: list[Passage], searcher: Searcher) -> N
 
 def show_passage(passage: Passage, question: str, searcher: Searcher) -> None:
     chunk = passage.chunk
-    with st.container(border=True):
+    with st.container(border=True, key=present.passage_anchor(passage.rank)):
         st.subheader(
             present.escape(f"[{passage.rank}] {chunk.title}"),
             anchor=present.passage_anchor(passage.rank),
         )
+        st.markdown(f"**{present.escape(present.section_label(chunk))}**")
         st.caption(present.citation_line(chunk, passage.score))
         st.markdown(present.highlight(chunk.text, question))
         if chunk.footnotes:
@@ -112,7 +113,7 @@ def show_passage(passage: Passage, question: str, searcher: Searcher) -> None:
             )
         if present.safe_url(chunk.url):
             st.markdown(present.link("Official publication ↗", chunk.url))
-        with st.expander(present.escape(f"Whole section — {present.section_label(chunk)}")):
+        with st.expander("Read the whole section"):
             st.markdown(present.highlight(searcher.section_text(chunk), question))
 
 
@@ -143,7 +144,7 @@ def main() -> None:
         question = question_col.text_input(
             "Question", placeholder="How does the cabinet handle staff scarcity?"
         )
-        k = k_col.number_input("Passages", min_value=1, max_value=50, value=5, step=1)
+        k = k_col.number_input("Passages shown", min_value=1, max_value=50, value=5, step=1)
         submitted = button_col.form_submit_button("Search", type="primary")
 
     if not question.strip():

@@ -156,21 +156,22 @@ def format_pages(pages: Pages | None) -> str | None:
 
 
 def section_label(chunk: Chunk) -> str:
-    """'Section 7: Ga slim om ...' as plain text (not Markdown)."""
-    if chunk.section_number:
-        return f"Section {chunk.section_number}: {chunk.section_title}".rstrip(": ")
-    if chunk.section_title:
+    """'Section 7: Ga slim om ...', 'Vraag 3: Welke ...' as plain text (not Markdown)."""
+    number, title = chunk.section_number, chunk.section_title
+    if number:
+        name = f"Section {number}" if number[0].isdigit() else number
+        return name if title in ("", number) else f"{name}: {title}"
+    if title:
         return chunk.section_title
     return "Opening of the letter" if chunk.section_index == 0 else "Untitled section"
 
 
 def citation_line(chunk: Chunk, score: float) -> str:
-    """Safe Markdown citing a passage: kamerstuk, type, date, section, pages, score."""
+    """Safe Markdown citing a passage's letter: kamerstuk, type, date, pages, and the score."""
     facts = [
         f"Kamerstuk {chunk.kamerstuk}" if chunk.kamerstuk else None,
         chunk.doc_type,
         format_date(chunk.date),
-        section_label(chunk),
         format_pages(chunk.pages),
         f"score {score:.2f}",
     ]

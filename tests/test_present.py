@@ -18,6 +18,7 @@ from brieven.present import (
     link,
     linkify,
     safe_url,
+    section_label,
 )
 from brieven.types import Answer, Chunk, Footnote
 
@@ -146,22 +147,35 @@ def _chunk(**changes) -> Chunk:
     return Chunk(**fields)
 
 
-def test_citation_line_names_kamerstuk_date_section_pages_and_score():
+def test_citation_line_names_kamerstuk_type_date_pages_and_score():
     line = visible_text(render(citation_line(_chunk(), 0.8312)))
-    assert line.strip() == (
-        "Kamerstuk 29362-354 · Kamerbrief · 25 March 2024 · "
-        "Section 7: Ga slim om met structurele schaarste aan menskracht · pages 5–6 · score 0.83"
+    assert (
+        line.strip() == "Kamerstuk 29362-354 · Kamerbrief · 25 March 2024 · pages 5–6 · score 0.83"
     )
 
 
 def test_citation_line_leaves_out_what_is_unknown():
-    chunk = _chunk(
-        kamerstuk=None, date=None, pages=(3, 3), section_number=None, section_title="Inleiding"
-    )
+    chunk = _chunk(kamerstuk=None, date=None, pages=(3, 3))
     assert (
         visible_text(render(citation_line(chunk, 0.5))).strip()
-        == "Kamerbrief · Inleiding · page 3 · score 0.50"
+        == "Kamerbrief · page 3 · score 0.50"
     )
+
+
+def test_section_label_gives_number_and_title():
+    assert (
+        section_label(_chunk()) == "Section 7: Ga slim om met structurele schaarste aan menskracht"
+    )
+    assert section_label(_chunk(section_number="2.1", section_title="")) == "Section 2.1"
+    assert section_label(_chunk(section_number="Vraag 9", section_title="Vraag 9")) == "Vraag 9"
+    assert (
+        section_label(_chunk(section_number="Vraag 3", section_title="Welke?")) == "Vraag 3: Welke?"
+    )
+
+
+def test_section_label_names_a_letter_opening_without_heading():
+    chunk = _chunk(section_number=None, section_title="", section_index=0)
+    assert section_label(chunk) == "Opening of the letter"
 
 
 def test_answer_markers_link_to_their_passages():
