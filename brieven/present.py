@@ -4,7 +4,7 @@ Document text, titles, footnotes and URLs are untrusted input. Every piece of it
 `escape` before it reaches Markdown: each ASCII punctuation character is backslash-escaped, so
 `<script>`, `**bold**`, `[link](...)`, `$math$` and Streamlit's `:color[...]` directives all show
 as the characters they are. The only markup in the output is what this module adds itself:
-highlight directives around whole words, links to http(s) URLs, and links to passage anchors.
+bold around whole words, links to http(s) URLs, and links to passage anchors.
 
 Nothing here imports Streamlit; the page (`app.py`) only places these strings.
 """
@@ -66,7 +66,7 @@ def highlight(text: str, question: str) -> str:
         word = match.group()
         if len(word) > 2 and word.casefold() not in _STOPWORDS and _key(word) in terms:
             parts.append(escape(text[last : match.start()]))
-            parts.append(f":orange-background[**{escape(word)}**]")
+            parts.append(f"**{escape(word)}**")
             last = match.end()
     parts.append(escape(text[last:]))
     return "".join(parts)
