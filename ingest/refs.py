@@ -1,7 +1,8 @@
 """Kamerstuk and document references, and footnote markers.
 
 References are normalised to one form each:
-- kamerstuk "29 362, nr. 354", "kst-29362-354", "Kamerstuk 21 501-07, nr. 1187" -> "29362-354", "21501-07-1187"
+- kamerstuk "29 362, nr. 354", "kst-29362-354", "Kamerstuk 21 501-07, nr. 1187"
+  -> "29362-354", "21501-07-1187"
 - Tweede Kamer document and zaak numbers "2024D11607", "2024Z04988" stay as they are
 - Aanhangsel Handelingen "ah-tk-20232024-1076" stays as it is (lower case)
 
@@ -69,7 +70,7 @@ def normalise_kamerstuk(text: str) -> str | None:
 
 
 def references(text: str) -> list[str]:
-    """Kamerstukken, document and zaak numbers and Aanhangsel numbers cited in `text`, normalised."""
+    """Kamerstukken, document, zaak and Aanhangsel numbers cited in `text`, normalised."""
     found = kamerstukken(text)
     found += [m.group() for m in _TK_NUMBER.finditer(text)]
     found += [m.group().lower() for m in _AANHANGSEL.finditer(text)]
@@ -140,16 +141,18 @@ def link_markers(text: str, numbers: list[str]) -> str:
     glued to a word, closing punctuation or a span of years ("beleid.1", "SDG’s10", "«…»1",
     "2022-20278") or, as in text taken from
     PDFs, stands apart after a word ("Deltacommissaris 1"). Numbers that are no footnote are left.
+    A marker already written as a superscript counts where it stands.
     """
     out: list[str] = []
     pos = 0
     for number in numbers:
+        written = re.compile(rf"(?<![⁰¹²³⁴⁵⁶⁷⁸⁹])({to_superscript(number)})(?![⁰¹²³⁴⁵⁶⁷⁸⁹])")
         glued = re.compile(
             rf"(?:(?<=[^\W\d_]|[.,;:?!)’'”»])|(?<=[-–]\d{{4}}))({number})(?!\d)(?![.,]\d)"
         )
-        spaced = re.compile(rf"(?<=[^\W\d_]) ({number})(?=[ \n.,;:)]|$)")
+        spaced = re.compile(rf"(?<=[^\W\d_]) ({number})(?![.,]\d)(?=[ \n.,;:)]|$)")
         best = None
-        for pattern in (glued, spaced):
+        for pattern in (written, glued, spaced):
             for match in pattern.finditer(text, pos):
                 if pattern is spaced and _word_before(text, match.start()) in _NOT_BEFORE_MARKER:
                     continue

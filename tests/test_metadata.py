@@ -67,3 +67,21 @@ def test_sample_corpus_holds_each_kamerstuk_once():
     numbers = [parse(path).kamerstuk for path in find_files([LETTERS])]
     found = [number for number in numbers if number]
     assert len(found) == len(set(found))
+
+
+def test_aanhangsel_text_markers_set_apart_stay_in_the_questions():
+    """PDF text of an Aanhangsel sets markers on lines of their own ("1", "2, 3 en 4"); they are
+    markers, not footnotes that swallow the questions after them."""
+    letter = parse(FIXTURES / "ah-tk-20242025-545__pdf.txt")
+    assert (letter.date, letter.doc_type) == ("2024-11-14", "Mededeling uitstel beantwoording")
+    questions = {s.title: s for s in letter.sections if s.title.startswith("Vraag")}
+    assert list(questions) == [f"Vraag {n}" for n in range(1, 7)]
+    assert questions["Vraag 1"].text.endswith("is onacceptabel»?¹")
+    assert questions["Vraag 2"].footnotes == ("2", "3", "4")
+    assert "meer dan 5.500" in questions["Vraag 3"].text  # a number, not marker 5
+    assert questions["Vraag 6"].footnotes == ("5",)
+    assert [note.number for note in letter.footnotes] == ["1", "2", "3", "4", "5"]
+    assert not any("Vraag" in note.text for note in letter.footnotes)
+    assert letter.footnotes[0].urls == (
+        "https://www.kinderrechten.nl/kinderrechtencollectief-65-meer-kinderen-in-noodopvang-is-onacceptabel/",
+    )

@@ -1,4 +1,5 @@
-"""Plain text letters: OpenTK page text, officielebekendmakingen page text, PDF-derived text, OCR text.
+"""Plain text letters: OpenTK page text, officielebekendmakingen page text, PDF-derived text and
+OCR text.
 
 What each kind brings and what is done about it:
 - OpenTK page text (the seed): a site menu and page chrome before the letter ("[overzicht]
@@ -256,7 +257,9 @@ _OWN_LINE = re.compile(
     r"^(Aan de Voorzitters? van de .*Kamer.*"
     r"|(Den Haag|['’]?s[- ]Gravenhage|[A-Z][a-z]+),\s*\d{1,2}\s+[a-z]+\s+\d{4}\.?)$"
 )
-_NOTE_START = re.compile(r"^(\d{1,3})(?:\s+(\S.*)|(?=[A-Z«“‘h])(\S.*))?$")
+# A note's number, then its text after a space or glued to it ("1Kamerstuk", "2wetten.nl"; not
+# "2fa08538-…", an identifier).
+_NOTE_START = re.compile(r"^(\d{1,3})(?:\s+(\S.*)|(?=[A-Z«“‘]|[^\W\d_]{2,}\b)(\S.*))?$")
 _NOTE_WORDING = re.compile(
     r"^(Ter inzage|Raadpleegbaar|Kamerstuk|Zie |https?://|www\.)", re.IGNORECASE
 )
@@ -269,6 +272,9 @@ def _page_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[Footnote]]:
     marker appears in the text above (or it reads like one: "Ter inzage gelegd …"), and it lies
     among the last lines of its page. The lines after it, up to the page end, continue it, unless
     the letter's addressee or dateline comes next (OCR text may put a note above them).
+    A number at the start of a line whose note comes further down the page is a marker the PDF
+    set apart ("1" or "2, 3 en 4" on a line of their own, "2 Dit is …"): it goes back to the
+    end of the line above.
     """
     body: list[_Line] = []
     notes: list[tuple[str, list[str]]] = []
@@ -292,6 +298,17 @@ def _page_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[Footnote]]:
             elif stripped:
                 notes[-1][1].append(stripped)
             continue
+        first = re.match(r"\d{1,3}(?!\d)", stripped)
+        if (
+            first
+            and expected <= int(first.group()) <= expected + 1
+            and _note_further_down(lines[i + 1 :], line.page, first.group())
+        ):
+            # Not the note but its marker, which the PDF set at the start of a line.
+            rest = _glue_markers(body, stripped, lines[i + 1 :], line.page)
+            if rest:
+                body.append(_Line(rest, line.page))
+            continue
         match = _NOTE_START.match(stripped)
         if match and expected <= int(match.group(1)) <= expected + 1:
             number = match.group(1)
@@ -305,6 +322,40 @@ def _page_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[Footnote]]:
                 continue
         body.append(line)
     return body, [footnote(number, _join_note(parts)) for number, parts in notes]
+
+
+def _note_further_down(lines: list[_Line], page: int | None, number: str) -> bool:
+    """Whether footnote `number` starts, with its text, further down this page."""
+    return any(
+        (found := _NOTE_START.match(line.text.strip()))
+        and found.group(1) == number
+        and (found.group(2) or found.group(3))
+        for line in lines
+        if line.page == page
+    )
+
+
+_MARKER_RUN = re.compile(r"\d{1,3}(?:(?:\s*,\s*|\s+en\s+|\s+)\d{1,3})*[.,;:?!)]*")
+
+
+def _glue_markers(body: list[_Line], text: str, below: list[_Line], page: int | None) -> str:
+    """Move the markers at the start of `text` ("2", "2, 3 en 4", "2.") whose notes come further
+    down the page, as superscripts, to the end of the last line of text above; return the rest."""
+    last = next((line for line in reversed(body) if line.text.strip()), None)
+    markers = []
+    separator = re.compile(r"(\d{1,3})(?:\s*,\s*|\s+en\s+|\s+|$|(?=[.,;:?!)]))")
+    run_only = _MARKER_RUN.fullmatch(text)  # "2, 3 en 4": all markers, whatever page 4 is on
+    while (found := separator.match(text)) and (
+        run_only or _note_further_down(below, page, found.group(1))
+    ):
+        markers.append(to_superscript(found.group(1)))
+        text = text[found.end() :]
+    end = ""
+    if re.fullmatch(r"[.,;:?!)]*", text):  # the sentence's end after its marker: "2."
+        end, text = text, ""
+    if last is not None:
+        last.text = last.text.rstrip() + ",".join(markers) + end
+    return text
 
 
 def _marker_seen(text: str, number: str) -> bool:
@@ -372,6 +423,7 @@ _HEADING_LIKE = re.compile(r"^(Vraag|Antwoord)\b|^\d+(\.\d+)*\.?\s+[A-Z]")
 
 def _continues(text: str, following: str, wrapped: bool, width: int) -> bool:
     """Whether the next line continues this one's paragraph."""
+    text = text.rstrip("⁰¹²³⁴⁵⁶⁷⁸⁹,")  # a marker after a question mark still ends the question
     if _OWN_LINE.match(text) or _OWN_LINE.match(following):
         return False
     if _HEADING_LIKE.match(following) and text.endswith((".", "?", "!", ":")):
