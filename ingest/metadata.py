@@ -136,15 +136,31 @@ _QUESTIONS = re.compile(
 )
 _ID_LINE = re.compile(r"^(AH \d+|\d{4}[DZ]\d{5}|\d+)$")
 _LETTER_OF = re.compile(r"^(?:Nr\.\s*\d+\s+)?(BRIEF VAN (?:DE|HET) .+)$", re.IGNORECASE)
+_MOTION = re.compile(r"^(?:Nr\.\s*\d+\s+)?((?:(?:NADER )?GEWIJZIGDE )?MOTIE VAN (?:HET|DE) .+)$")
+
+
+def title_in(blocks: list[str]) -> str | None:
+    """The title a letter states in its first blocks (subject line, the question's wording,
+    dossier and "BRIEF VAN …"/"MOTIE VAN …"), or None when it states none."""
+    return _stated_title([line for block in blocks[:40] for line in block.split("\n")])
 
 
 def _title(top: list[str], head: list[str]) -> str | None:
     if head:
         return head[0].strip()
+    if stated := _stated_title(top):
+        return stated
+    first = next(
+        (line.strip() for line in top if line.strip() and not _ID_LINE.match(line.strip())), None
+    )
+    return first[:200] if first else None
+
+
+def _stated_title(top: list[str]) -> str | None:
     for i, line in enumerate(top):
         match = _LABELS.match(line.strip())
         if match:
-            title = match.group(2).strip()
+            title = re.sub(r"\s+Geachte .*$", "", match.group(2)).strip()
             # A PDF letterhead may wrap the subject: take the next line when it continues it.
             if i + 1 < len(top) and not re.match(r"^(Geachte|Ons kenmerk|Uw |Bijlage)", top[i + 1]):
                 nxt = top[i + 1].strip()
@@ -155,23 +171,35 @@ def _title(top: list[str], head: list[str]) -> str | None:
         match = _QUESTIONS.match(line.strip())
         if match:
             return match.group(1).strip()
-    letter = next((m.group(1) for line in top if (m := _LETTER_OF.match(line.strip()))), None)
+    letter = next(
+        (
+            m.group(1)
+            for line in top
+            if (m := _LETTER_OF.match(line.strip()) or _MOTION.match(line.strip()))
+        ),
+        None,
+    )
     subject = _dossier_subject(top)
     if subject and letter:
         return f"{subject} — {_proper(letter)}"
-    if subject or letter:
-        return subject or _proper(letter)
-    first = next(
-        (line.strip() for line in top if line.strip() and not _ID_LINE.match(line.strip())), None
-    )
-    return first[:200] if first else None
+    return subject or (_proper(letter) if letter else None)
 
 
 def _dossier_subject(top: list[str]) -> str | None:
-    for line in top[:12]:
-        match = _DOSSIER_LINE.match(line.strip())
-        if match and match.group(4) and not match.group(4)[:1].isdigit():
-            return match.group(4).strip()
+    """The dossier's name printed with its number ("21 501-02 Raad Algemene Zaken …"), or on the
+    line after a number of its own ("36 278" / "Wijziging van de Wet …")."""
+    lines = [line.strip() for line in top[:12]]
+    for i, line in enumerate(lines):
+        match = _DOSSIER_LINE.match(line)
+        if not match:
+            continue
+        subject = match.group(4)
+        if subject is None and i + 1 < len(lines) and lines[i + 1][:1].isupper():
+            subject = None if _NUMBER_LINE.match(lines[i + 1]) else lines[i + 1]
+            # OCR may glue the paper's number to it: "…; Managua, 26 augustus 1992 Nr. 1".
+            subject = re.sub(r"\s+(Nr\.\s*\d+|\d{2} ?\d{3})$", "", subject or "") or None
+        if subject and not subject[:1].isdigit():
+            return subject.strip()
     return None
 
 
@@ -238,7 +266,22 @@ def _sender(top: list[str]) -> str | None:
     return None
 
 
-_SMALL_WORDS = {"van", "de", "het", "en", "voor", "der", "den", "in", "op", "met", "aan", "over"}
+_SMALL_WORDS = {
+    "van",
+    "de",
+    "het",
+    "en",
+    "voor",
+    "der",
+    "den",
+    "in",
+    "op",
+    "met",
+    "aan",
+    "over",
+    "lid",
+    "leden",
+}
 
 
 def _proper(caps: str) -> str:

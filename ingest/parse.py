@@ -126,7 +126,12 @@ def _letter(path: Path, data: bytes, raw: RawDocument) -> Letter:
         if "kamerstuk" in side
         else meta.kamerstuk or normalise_kamerstuk(path.stem)
     ) or side.get("kamerstuk")
-    title = side.get("title") or meta.title or next((s.title for s in parts if s.title), path.stem)
+    title = (
+        side.get("title")
+        or meta.title
+        or metadata.title_in([block.text for block in raw.blocks])
+        or next((s.title for s in parts if s.title), path.stem)
+    )
     date = (
         metadata.dutch_date(side["date"])
         if "date" in side

@@ -85,3 +85,30 @@ def test_aanhangsel_text_markers_set_apart_stay_in_the_questions():
     assert letter.footnotes[0].urls == (
         "https://www.kinderrechten.nl/kinderrechtencollectief-65-meer-kinderen-in-noodopvang-is-onacceptabel/",
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        (
+            "moties_original_files/kst-21501-02-3121.pdf",
+            "Raad Algemene Zaken en Raad Buitenlandse Zaken — Motie van het lid Ceder",
+        ),
+        (  # the dossier's name on the line after its number
+            "historisch_sgd_ocr/sgd-0000013089.txt",
+            "Justitiële jeugdbescherming — Brief van de Staatssecretaris van Justitie",
+        ),
+        (  # "Betreft … Geachte Voorzitter," on one line: the salutation is no part of the subject
+            "kamerbrieven_pdftext/DGBI-IK-26844711_kamerbrief_herijkte_missies_innovatiebeleid.txt",
+            "Herijkte missies van het missiegedreven innovatiebeleid",
+        ),
+    ],
+)
+def test_title_from_what_the_letter_states(path, title):
+    assert parse(LETTERS / path).title == title
+
+
+def test_motion_docx_title_names_its_dossier_and_mover():
+    title = parse(LETTERS / "moties_original_files/kst-36278-32.docx").title
+    assert title.startswith("Wijziging van de Wet kwaliteit, klachten en geschillen zorg")
+    assert title.endswith("— Motie van het lid Rikkers-oosterkamp")
