@@ -285,8 +285,16 @@ _SMALL_WORDS = {
 
 
 def _proper(caps: str) -> str:
-    """ "BRIEF VAN DE MINISTER VAN FINANCIËN" -> "Brief van de Minister van Financiën"."""
-    words = caps.lower().split()
-    return " ".join(
-        w if (w in _SMALL_WORDS and i) else w[:1].upper() + w[1:] for i, w in enumerate(words)
-    )
+    """ "BRIEF VAN DE MINISTER VAN FINANCIËN" -> "Brief van de Minister van Financiën"; members'
+    names after "lid"/"leden" get each part capitalised ("Rikkers-Oosterkamp")."""
+    out: list[str] = []
+    names = False
+    for i, word in enumerate(caps.lower().split()):
+        if word in _SMALL_WORDS and i:
+            out.append(word)
+        elif names:
+            out.append("-".join(part[:1].upper() + part[1:] for part in word.split("-")))
+        else:
+            out.append(word[:1].upper() + word[1:])
+        names = names or word in ("lid", "leden")
+    return " ".join(out)

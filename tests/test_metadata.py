@@ -111,4 +111,4 @@ def test_title_from_what_the_letter_states(path, title):
 def test_motion_docx_title_names_its_dossier_and_mover():
     title = parse(LETTERS / "moties_original_files/kst-36278-32.docx").title
     assert title.startswith("Wijziging van de Wet kwaliteit, klachten en geschillen zorg")
-    assert title.endswith("— Motie van het lid Rikkers-oosterkamp")
+    assert title.endswith("— Motie van het lid Rikkers-Oosterkamp")
