@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOT = ROOT / "artifacts" / "screenshot.png"
+HOSTILE = ROOT / "tests" / "fixtures" / "app" / "hostile_letter.txt"
 QUESTION = "How does the cabinet handle staff scarcity?"
 SECTION = "Section 7: Ga slim om met structurele schaarste aan menskracht"
 
@@ -54,43 +56,66 @@ def _wait_healthy(url: str, server: subprocess.Popen, timeout: float = 60) -> No
     raise TimeoutError(f"streamlit did not answer at {url} within {timeout:.0f} s")
 
 
+@contextmanager
+def _serve(index_dir: Path, log_path: Path) -> Iterator[str]:
+    """`streamlit run app.py` over `index_dir` on a free local port; yields its URL."""
+    port = _free_port()
+    env = {**os.environ, "BRIEVEN_INDEX": str(index_dir), "HF_HUB_OFFLINE": "1"}
+    env.pop("BRIEVEN_LLM_URL", None)
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
+                "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+            ],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, server)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def app_url(real_index: Path, tmp_path_factory) -> Iterator[str]:
-    """`streamlit run app.py` on a free local port over the sample index, one for this module."""
-    port = _free_port()
-    env = {**os.environ, "BRIEVEN_INDEX": str(real_index), "HF_HUB_OFFLINE": "1"}
-    env.pop("BRIEVEN_LLM_URL", None)
-    log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-            "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
-        ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, server)
+    """The page over the sample index."""
+    with _serve(real_index, tmp_path_factory.mktemp("streamlit") / "streamlit.log") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
-@pytest.fixture
-def page(app_url: str):
+@pytest.fixture(scope="module")
+def hostile_url(real_encoder, tmp_path_factory) -> Iterator[str]:
+    """The page over an index of one letter whose title and text are full of HTML and Markdown."""
+    from index.build import build
+
+    directory = tmp_path_factory.mktemp("hostile")
+    build([HOSTILE], directory / "index", real_encoder, progress=False)
+    with _serve(directory / "index", directory / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(app_url)
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(browser, app_url: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url)
+    yield page
+    page.close()
 
 
 def test_question_in_the_browser_shows_section_7_and_cited_answer(page):
@@ -136,6 +161,33 @@ def test_footnote_urls_are_links_in_the_browser(page):
     assert link.get_attribute("href") == (
         "https://www.kcbr.nl/beleid-en-regelgeving-ontwikkelen/beleidskompas"
     )
+
+
+def test_html_and_markdown_in_a_letter_show_as_text_in_the_browser(browser, hostile_url):
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(hostile_url)
+    question = page.get_by_label("Question")
+    question.fill("kwetsbaarheid in vette tekst")
+    question.press("Enter")
+
+    passage = page.locator(".st-key-passage-1")
+    expect(passage).to_contain_text(
+        "Brief over <b>onveilige</b> **tekst** [klik](javascript:alert(1))", timeout=60_000
+    )
+    expect(passage).to_contain_text("<script>alert('x')</script> kwetsbaarheid in **vette** tekst")
+    expect(passage).to_contain_text("[link](javascript:alert(1)) en <img src=x onerror=alert(1)>")
+    expect(passage).to_contain_text(":red[rode] tekst, $x^2$ formules")
+    main = page.locator("[data-testid=stMain]")
+    assert main.locator("script, img[src=x], b, .katex").count() == 0
+    hrefs = main.locator("a[href]").evaluate_all("links => links.map(a => a.href)")
+    assert hrefs and all(href.startswith(("http://", "https://")) for href in hrefs), hrefs
+    assert not any("javascript" in href or "voorbeeld.nl" in href for href in hrefs), hrefs
+    assert dialogs == []
+    page.close()
 
 
 def _save_full_page(page) -> None:
