@@ -113,7 +113,7 @@ def _load_other(name: str) -> SentenceTransformerEncoder:
     model_id = str(path.resolve()) if is_path else name
     st_model = _sentence_transformer(model_id, local_only=is_path)
     weights_hash = _folder_hash(path) if is_path else _hub_revision(name)
-    prompts = {name: text for name, text in (st_model.prompts or {}).items() if text}
+    prompts = {key: text for key, text in (st_model.prompts or {}).items() if text}
     if not prompts and "e5" in Path(model_id).name.lower():
         prompts = E5_PROMPTS
     return SentenceTransformerEncoder(st_model, model_id, weights_hash, prompts)
