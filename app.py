@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shlex
 from pathlib import Path
 
 import streamlit as st
@@ -34,7 +35,7 @@ def open_searcher(index_dir: str) -> Searcher:
 def show_missing_index(index_dir: str) -> None:
     st.error(present.escape(f"There is no search index at {index_dir} yet."))
     st.markdown("Build one from the sample letters with this command, then reload this page:")
-    st.code(f"brieven build {SAMPLE_LETTERS} --index {index_dir}", language="bash")
+    st.code(f"brieven build {SAMPLE_LETTERS} --index {shlex.quote(index_dir)}", language="bash")
 
 
 def choose_filters(facets: Facets) -> Filters:
