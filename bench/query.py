@@ -7,7 +7,8 @@
 For each size the bench writes an index of that many chunks (the real chunks repeated, with seeded
 random unit vectors: FlatIP search costs the same whatever the vectors say), opens a Searcher with
 the real model, warms it up, then times a fixed set of English and Dutch questions: the whole
-search (encode + score + top-k), the query encoding alone, and the search with a dossier filter.
+search (encode + score + top-k), the query encoding alone, and the search alone (query vectors
+computed beforehand), also with a dossier filter.
 Memory is the process's peak RSS after each stage.
 """
 
@@ -66,35 +67,56 @@ def synthetic(real: store.IndexData, size: int, seed: int = 0) -> store.IndexDat
     return dataclasses.replace(real, manifest=manifest, chunks=chunks, vectors=vectors)
 
 
-def measure(searcher: Searcher, dossier: str | None) -> dict[str, float]:
-    """Milliseconds: whole search p50/p95, query encoding alone p50, filtered search p50/p95."""
+class PrecomputedQueries:
+    """The real encoder's identity with query vectors computed once: times the search alone."""
+
+    def __init__(self, encoder) -> None:
+        self.model_id, self.weights_hash = encoder.model_id, encoder.weights_hash
+        self.dimension = encoder.dimension
+        self._vectors = dict(zip(QUESTIONS, encoder.encode_query(QUESTIONS), strict=True))
+
+    def encode_query(self, texts) -> np.ndarray:
+        return np.stack([self._vectors[text] for text in texts])
+
+
+def timed(search, filters: Filters | None = None) -> list[float]:
     for question in QUESTIONS[:3]:
-        searcher.search(question, k=5)  # warm up
-    filters = Filters(dossiers=(dossier,)) if dossier else None
+        search(question, k=5)  # warm up
     if filters:
-        searcher.search(QUESTIONS[0], k=5, filters=filters)  # the mask is built once, then cached
-    full, encode, filtered = [], [], []
+        search(QUESTIONS[0], k=5, filters=filters)  # the filter's mask is built once, then cached
+    samples = []
     for _ in range(ROUNDS):
         for question in QUESTIONS:
             started = time.perf_counter()
-            searcher.search(question, k=5)
-            full.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            searcher.encoder.encode_query([question])
-            encode.append(time.perf_counter() - started)
-            if filters:
-                started = time.perf_counter()
-                searcher.search(question, k=5, filters=filters)
-                filtered.append(time.perf_counter() - started)
-    p50, p95 = percentiles(full)
-    fp50, fp95 = percentiles(filtered) if filtered else (float("nan"), float("nan"))
-    return {
-        "p50": p50 * 1000,
-        "p95": p95 * 1000,
-        "encode_p50": statistics.median(encode) * 1000,
-        "filtered_p50": fp50 * 1000,
-        "filtered_p95": fp95 * 1000,
-    }
+            search(question, k=5, filters=filters or Filters())
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def measure(directory: Path, encoder, dossier: str | None) -> list[str]:
+    """Table cells: chunks, open time, encode + search p50/p95, encode p50, search alone p50/p95,
+    filtered search alone p50/p95, peak RSS."""
+    started = time.perf_counter()
+    searcher = Searcher.open(directory, encoder)
+    open_s = time.perf_counter() - started
+    whole = percentiles(timed(searcher.search))
+    encode = []
+    for question in QUESTIONS:
+        started = time.perf_counter()
+        encoder.encode_query([question])
+        encode.append((time.perf_counter() - started) * 1000)
+    alone = Searcher.open(directory, PrecomputedQueries(encoder))
+    search = percentiles(timed(alone.search))
+    filtered = percentiles(timed(alone.search, Filters(dossiers=(dossier,)))) if dossier else None
+    return [
+        str(searcher.manifest.chunk_count),
+        f"{open_s:.2f}",
+        f"{whole[0]:.1f} / {whole[1]:.1f}",
+        f"{statistics.median(encode):.1f}",
+        f"{search[0]:.2f} / {search[1]:.2f}",
+        f"{filtered[0]:.2f} / {filtered[1]:.2f}" if filtered else "-",
+        f"{peak_rss_mib():.0f}",
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,27 +144,13 @@ def main(argv: list[str] | None = None) -> int:
                 store.write(synthetic_dir, synthetic(real, size))
             rows.append((f"synthetic {size}", synthetic_dir))
 
-        header = ("index", "chunks", "open s", "p50 ms", "p95 ms", "encode p50 ms",
-                  "filtered p50/p95 ms", "peak RSS MiB")  # fmt: skip
+        header = ("index", "chunks", "open s", "encode+search p50/p95 ms", "encode p50 ms",
+                  "search p50/p95 ms", "filtered search p50/p95 ms", "peak RSS MiB")  # fmt: skip
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))
         for name, directory in rows:
-            started = time.perf_counter()
-            searcher = Searcher.open(directory, encoder)
-            open_s = time.perf_counter() - started
-            figures = measure(searcher, dossier)
-            cells = (
-                name,
-                str(searcher.manifest.chunk_count),
-                f"{open_s:.2f}",
-                f"{figures['p50']:.1f}",
-                f"{figures['p95']:.1f}",
-                f"{figures['encode_p50']:.1f}",
-                f"{figures['filtered_p50']:.1f} / {figures['filtered_p95']:.1f}",
-                f"{peak_rss_mib():.0f}",
-            )
+            cells = [name, *measure(directory, encoder, dossier)]
             print("| " + " | ".join(cells) + " |", flush=True)
-            del searcher
     print(f"{len(QUESTIONS) * ROUNDS} timed queries per row, k=5; command: "
           f"python bench/query.py {' '.join(sys.argv[1:])}".rstrip())
     return 0
