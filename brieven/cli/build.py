@@ -80,8 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
     encoder = load_encoder(args.model or _index_model(args.index))
     paths = args.paths or _index_roots(args.index) or [DEFAULT_LETTERS]
-    limits = ParseLimits(max_bytes=int(args.max_mb * 2**20), max_pages=args.max_pages)
-    report = build(paths, args.index, encoder, progress=True, limits=limits, wait=args.wait)
+    report = build(paths, args.index, encoder, progress=True, limits=_limits(args), wait=args.wait)
     for path, reason in report.skipped:
         print(f"{path}: {reason}", file=sys.stderr)
     state = "written" if report.written else "unchanged"
@@ -91,6 +90,15 @@ def run(args: argparse.Namespace) -> int:
         f"{report.chunks_embedded} passages embedded, {len(report.skipped)} files skipped"
     )
     return 2 if report.skipped else 0
+
+
+def _limits(args: argparse.Namespace) -> ParseLimits:
+    """--max-mb and --max-pages; `brieven sync` reuses `run` without them, so defaults apply."""
+    max_mb = getattr(args, "max_mb", None)
+    return ParseLimits(
+        max_bytes=int(max_mb * 2**20) if max_mb else DEFAULT_LIMITS.max_bytes,
+        max_pages=getattr(args, "max_pages", None) or DEFAULT_LIMITS.max_pages,
+    )
 
 
 def _index_model(index_dir: Path) -> str | None:
