@@ -9,7 +9,7 @@ import pytest
 from conftest import SEED, FakeEncoder
 from seed_passages import seed_passages
 
-from brieven.answer import compose, extractive
+from brieven.answer import compose, everyday, extractive
 from brieven.answer.sentences import split_sentences
 from brieven.cli import main
 from brieven.serialize import answer_to_dict
@@ -38,7 +38,7 @@ def test_answer_quotes_sentences_of_the_passages_each_cited_to_its_rank(fake_enc
         assert sentence in passages[rank - 1].chunk.text
     assert answer.citations == tuple(dict.fromkeys(rank for _, rank in pairs))
     assert 2 in answer.citations  # section 7 is about staff scarcity
-    assert any("schaarste" in s for s, _ in pairs)
+    assert any("schaarste" in s or "expertteams" in s for s, _ in pairs)
 
 
 def test_answer_is_in_reading_order_by_rank_then_position(fake_encoder):
@@ -87,13 +87,14 @@ def test_at_most_the_sentence_budget_is_embedded(fake_encoder):
 
     class Counting(type(fake_encoder)):
         def encode_document(self, texts, progress=None):
-            seen.append(len(texts))
+            if list(texts) != list(everyday.EVERYDAY):  # embedded once per model, not per question
+                seen.append(len(texts))
             return super().encode_document(texts, progress)
 
     passages = seed_passages("2", "7", "6", "1", "3", "4", "5")
     compose(STAFF, passages, Counting())
 
-    assert seen == [extractive.MAX_SENTENCES]
+    assert sum(seen) == extractive.MAX_SENTENCES
 
 
 def test_answer_to_dict_matches_the_json_contract(fake_encoder):
