@@ -59,6 +59,7 @@ def test_repeated_sentence_is_quoted_once(fake_encoder):
     answer = compose(STAFF, passages, fake_encoder)
 
     assert answer.text.count(repeated) == 1
+    assert f"{repeated} [1]" in answer.text  # cited to the better-ranked passage
 
 
 def test_footnote_markers_stay_in_the_quoted_sentence(fake_encoder):
