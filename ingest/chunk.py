@@ -14,7 +14,7 @@ XLM-R tokens.
 
 from __future__ import annotations
 
-from brieven.answer.sentences import split_sentences
+from ingest.sentences import split_sentences
 from brieven.types import Chunk, Footnote, Letter, Section
 from ingest.refs import footnote_markers, strip_markers
 from ingest.tokens import count_tokens, encoding

@@ -10,7 +10,7 @@ from conftest import SEED, FakeEncoder
 from seed_passages import seed_passages
 
 from brieven.answer import compose, everyday, extractive
-from brieven.answer.sentences import split_sentences
+from ingest.sentences import split_sentences
 from brieven.cli import main
 from brieven.serialize import answer_to_dict
 

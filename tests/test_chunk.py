@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import FIXTURES, SEED
 
-from brieven.answer.sentences import split_sentences
+from ingest.sentences import split_sentences
 from ingest.chunk import BODY_BUDGET, chunk_letter, split_section
 from ingest.parse import parse
 from ingest.tokens import count_tokens

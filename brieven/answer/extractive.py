@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from brieven.answer.everyday import everyday_similarity
-from brieven.answer.sentences import split_sentences
+from ingest.sentences import split_sentences
 from brieven.types import Answer, Passage
 from ingest.refs import strip_markers
 
