@@ -7,8 +7,8 @@ import json
 import sys
 import textwrap
 from collections.abc import Iterable
-from datetime import date
 
+from brieven.cli.argtypes import day, positive
 from brieven.cli.build import add_index_argument
 from brieven.present import format_date, format_pages, section_label
 from brieven.serialize import answer_to_dict, passage_to_dict
@@ -58,12 +58,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("question", metavar="QUESTION", help='the question, or "-" for stdin')
     parser.add_argument(
-        "-k", type=_count, default=5, metavar="N", help="number of passages (default: 5)"
+        "-k", type=positive(int), default=5, metavar="N", help="number of passages (default: 5)"
     )
     add_index_argument(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-    parser.add_argument("--since", type=_day, metavar="DATE", help="letters dated on or after")
-    parser.add_argument("--until", type=_day, metavar="DATE", help="letters dated on or before")
+    parser.add_argument("--since", type=day, metavar="DATE", help="letters dated on or after")
+    parser.add_argument("--until", type=day, metavar="DATE", help="letters dated on or before")
     parser.add_argument(
         "--type", dest="doc_types", action="append", default=[], metavar="TYPE",
         help="only letters of this document type (repeatable)",
@@ -168,14 +168,3 @@ def _questions(question: str) -> Iterable[str]:
         yield line.strip()
 
 
-def _day(text: str) -> str:
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
-
-
-def _count(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
-    return int(text)

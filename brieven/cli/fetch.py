@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
+from brieven.cli.argtypes import day, positive
 from ingest.fetch.client import Client
 from ingest.fetch.download import DEFAULT_OUT, FetchReport, fetch
 from ingest.fetch.odata import API_URL, Query, parse_dossier
@@ -38,10 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--since", type=_day, metavar="YYYY-MM-DD", help="documents dated on or after"
+        "--since", type=day, metavar="YYYY-MM-DD", help="documents dated on or after"
     )
     parser.add_argument(
-        "--until", type=_day, metavar="YYYY-MM-DD", help="documents dated on or before"
+        "--until", type=day, metavar="YYYY-MM-DD", help="documents dated on or before"
     )
     parser.add_argument(
         "--type",
@@ -75,18 +75,18 @@ def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"OData root of the API or a mirror (default: {API_URL})",
     )
     parser.add_argument(
-        "--limit", type=_positive(int), metavar="N", help="stop after N documents (default: all)"
+        "--limit", type=positive(int), metavar="N", help="stop after N documents (default: all)"
     )
     parser.add_argument(
         "--rate",
-        type=_positive(float),
+        type=positive(float),
         default=4.0,
         metavar="R",
         help="at most R requests per second (default: 4)",
     )
     parser.add_argument(
         "--timeout",
-        type=_positive(float),
+        type=positive(float),
         default=30.0,
         metavar="SECONDS",
         help="give up on a request after this long; it is retried (default: 30)",
@@ -112,12 +112,6 @@ def run_fetch(args: argparse.Namespace) -> FetchReport:
     return report
 
 
-def _day(text: str) -> str:
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
-
 
 def _dossier(text: str) -> str:
     try:
@@ -126,16 +120,3 @@ def _dossier(text: str) -> str:
         raise argparse.ArgumentTypeError(str(err)) from None
     return text.strip()
 
-
-def _positive(kind: type) -> object:
-    def convert(text: str) -> float | int:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
-        return value
-
-    convert.__name__ = kind.__name__
-    return convert
