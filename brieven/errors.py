@@ -27,6 +27,14 @@ class FileTooLargeError(ParseError):
     """The file exceeds a configured size or page limit."""
 
 
+class ReaderLimitError(ParseError):
+    """Reading the file ran past the per-file time or memory limit (or its reader crashed).
+
+    Unlike the other parse errors this may not happen again under other limits or load, so a build
+    does not remember it: the file is tried again next time.
+    """
+
+
 class ModelError(BrievenError):
     """The embedding model cannot be loaded or installed."""
 

@@ -23,12 +23,19 @@ import numpy as np
 from tqdm import tqdm
 
 import ingest
-from brieven.errors import EmptyIndexError, IndexMismatchError, IndexMissingError, ParseError
+from brieven.errors import (
+    EmptyIndexError,
+    IndexMismatchError,
+    IndexMissingError,
+    ParseError,
+    ReaderLimitError,
+)
 from brieven.types import Chunk, Letter
 from index import store
 from ingest.chunk import chunk_letter
 from ingest.discover import find_files
-from ingest.parse import ParseLimits, parse
+from ingest.guard import DEFAULT_GUARD, GuardLimits, parse_all
+from ingest.parse import ParseLimits
 
 DEFAULT_LIMITS = ParseLimits()
 _SHOWN = 10  # skipped files named in the error when nothing could be indexed
@@ -65,8 +72,11 @@ def build(
     progress: bool = True,
     limits: ParseLimits = DEFAULT_LIMITS,
     wait: bool = False,
+    guard: GuardLimits = DEFAULT_GUARD,
 ) -> BuildReport:
     """Index every letter under `paths` into `index_dir`.
+
+    Files are parsed in worker processes under `guard`'s time and memory limits (`ingest.guard`).
 
     Raises EmptyIndexError when no letter could be indexed (the current index stays as it was),
     IndexLockedError when another build holds the lock and `wait` is False.
@@ -81,8 +91,8 @@ def build(
         if not files:
             raise EmptyIndexError(f"no files found in {', '.join(map(str, paths))}")
 
-        bar = tqdm(files, desc="read", unit="file", disable=not progress, leave=False)
-        parts = [_part(path, previous if reusable else None, limits) for path in bar]
+        parts = [_part(path, previous if reusable else None) for path in files]
+        _read_all(parts, limits, guard, progress)
         indexed = [part for part in parts if not part.record.skipped]
         skipped = tuple((part.path, part.record.skipped) for part in parts if part.record.skipped)
         if not indexed:
@@ -126,8 +136,11 @@ def ingest_fingerprint(limits: ParseLimits) -> str:
     return digest.hexdigest()[:16]
 
 
-def _part(path: Path, previous: store.IndexData | None, limits: ParseLimits) -> _Part:
-    """The file taken over from `previous` when unchanged there, else read anew."""
+def _part(path: Path, previous: store.IndexData | None) -> _Part:
+    """The file taken over from `previous` when unchanged there, else an empty part to read."""
+    if path.exists() and not path.is_file():  # reading a pipe or device could block for ever
+        reason = "not a regular file (a pipe, socket or device)"
+        return _Part(str(path), store.FileRecord("", skipped=reason), [], {})
     try:
         content_hash = file_hash(path)
     except OSError as err:
@@ -136,7 +149,7 @@ def _part(path: Path, previous: store.IndexData | None, limits: ParseLimits) -> 
     old = previous.files.get(str(path)) if previous is not None else None
     if old is not None and old.content_hash == content_hash:
         return _take_over(previous, str(path), old)
-    return _read(path, content_hash, limits)
+    return _Part(str(path), store.FileRecord(content_hash), [], {})
 
 
 def _previous(index_dir: Path, encoder) -> store.IndexData | None:
@@ -157,19 +170,37 @@ def _take_over(previous: store.IndexData, path: str, old: store.FileRecord) -> _
     return _Part(path, old, chunks, sections, previous.vectors[rows], reused=True)
 
 
-def _read(path: Path, content_hash: str, limits: ParseLimits) -> _Part:
+def _read_all(parts: list[_Part], limits: ParseLimits, guard: GuardLimits, progress: bool) -> None:
+    """Parse and chunk, in place, every part neither taken over nor skipped."""
+    todo = {
+        part.path: index
+        for index, part in enumerate(parts)
+        if not part.reused and not part.record.skipped
+    }
+    with tqdm(total=len(todo), desc="read", unit="file", disable=not progress, leave=False) as bar:
+        for path, result in parse_all(map(Path, todo), limits, guard):
+            index = todo[str(path)]
+            parts[index] = _read(parts[index], result)
+            bar.update()
+
+
+def _read(part: _Part, result: Letter | ParseError) -> _Part:
+    path, content_hash = part.path, part.record.content_hash
+    if isinstance(result, ReaderLimitError):
+        content_hash = ""  # not remembered as unreadable: tried again next build
+    if isinstance(result, ParseError):
+        return _Part(path, store.FileRecord(content_hash, skipped=result.reason), [], {})
     try:
-        letter = parse(path, limits)
-        chunks = chunk_letter(letter)
+        chunks = chunk_letter(result)
     except ParseError as err:
-        return _Part(str(path), store.FileRecord(content_hash, skipped=err.reason), [], {})
-    except Exception as err:  # a parser bug on a hostile file must not stop the build
+        return _Part(path, store.FileRecord(content_hash, skipped=err.reason), [], {})
+    except Exception as err:  # a chunker bug on a hostile letter must not stop the build
         reason = f"could not be read ({type(err).__name__}: {err})"
-        return _Part(str(path), store.FileRecord(content_hash, skipped=reason), [], {})
+        return _Part(path, store.FileRecord(content_hash, skipped=reason), [], {})
     if not chunks:
-        return _Part(str(path), store.FileRecord(content_hash, skipped="no text found"), [], {})
-    record = store.FileRecord(content_hash, letter_id=letter.id, count=len(chunks))
-    return _Part(str(path), record, chunks, _sections(letter, chunks))
+        return _Part(path, store.FileRecord(content_hash, skipped="no text found"), [], {})
+    record = store.FileRecord(content_hash, letter_id=result.id, count=len(chunks))
+    return _Part(path, record, chunks, _sections(result, chunks))
 
 
 def _sections(letter: Letter, chunks: list[Chunk]) -> dict[tuple[str, int], str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from brieven.errors import IndexMissingError
 from index import store
+from ingest.guard import DEFAULT_GUARD, GuardLimits
 from ingest.parse import ParseLimits
 
 DEFAULT_LIMITS = ParseLimits()
@@ -23,7 +24,10 @@ Rebuilding is incremental: unchanged files keep their stored vectors, changed an
 embedded, removed files drop out. The new index is swapped in only when complete, so searches keep
 working during a build and an interrupted build leaves the old index as it was.
 
-Files that cannot be read are named on stderr as `path: reason` and skipped.
+Files that cannot be read are named on stderr as `path: reason` and skipped. Each file is read in a
+separate worker process with a time limit (--file-timeout) and a memory limit (--file-memory-mb),
+so a damaged or hostile file cannot hang the build or exhaust memory. No document can make brieven
+fetch anything: external entities and links are never followed.
 Exit status: 0 every file indexed, 2 some files skipped, 1 nothing could be built."""
 
 EPILOG = """\
@@ -61,6 +65,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="skip PDFs with more pages than this (default: %(default)s)",
     )
     parser.add_argument(
+        "--file-timeout", type=float, default=DEFAULT_GUARD.seconds, metavar="SECONDS",
+        help="skip a file whose reading takes longer than this (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--file-memory-mb", type=int, default=DEFAULT_GUARD.memory_bytes // 2**20, metavar="MB",
+        help="memory (address space) allowed to the process reading one file; a file that needs "
+        "more is skipped (default: %(default)s)",
+    )
+    parser.add_argument(
         "--wait", action="store_true",
         help="if another build is writing this index, wait for it instead of refusing",
     )
@@ -80,7 +93,10 @@ def run(args: argparse.Namespace) -> int:
 
     encoder = load_encoder(args.model or _index_model(args.index))
     paths = args.paths or _index_roots(args.index) or [DEFAULT_LETTERS]
-    report = build(paths, args.index, encoder, progress=True, limits=_limits(args), wait=args.wait)
+    report = build(
+        paths, args.index, encoder, progress=True, limits=_limits(args), wait=args.wait,
+        guard=_guard(args),
+    )
     for path, reason in report.skipped:
         print(f"{path}: {reason}", file=sys.stderr)
     state = "written" if report.written else "unchanged"
@@ -98,6 +114,15 @@ def _limits(args: argparse.Namespace) -> ParseLimits:
     return ParseLimits(
         max_bytes=int(max_mb * 2**20) if max_mb else DEFAULT_LIMITS.max_bytes,
         max_pages=getattr(args, "max_pages", None) or DEFAULT_LIMITS.max_pages,
+    )
+
+
+def _guard(args: argparse.Namespace) -> GuardLimits:
+    """--file-timeout and --file-memory-mb, defaults when `brieven sync` runs without them."""
+    memory_mb = getattr(args, "file_memory_mb", None)
+    return GuardLimits(
+        seconds=getattr(args, "file_timeout", None) or DEFAULT_GUARD.seconds,
+        memory_bytes=memory_mb * 2**20 if memory_mb else DEFAULT_GUARD.memory_bytes,
     )
 
 

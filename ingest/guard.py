@@ -1,0 +1,210 @@
+"""Parsing many files in worker processes, so one hostile file cannot hang or exhaust a build.
+
+`parse_all` hands files to a few long-lived workers: fresh Python processes (`python -m
+ingest.guard`) that import the readers once and then read one file after another, so a file costs
+no process start-up. Each worker runs under an address-space limit (`RLIMIT_AS`); each file gets a
+deadline. A file that runs past its deadline has its worker killed and is reported `timed out after
+N s`; one that needs more memory than the limit is reported `ran out of memory`; a worker that dies
+is replaced. Every other file is unaffected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import math
+import os
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+from brieven.errors import ParseError, ReaderLimitError
+from brieven.types import Letter
+from ingest.parse import ParseLimits, parse
+
+_READERS = ("pdf", "xml", "html", "text", "docx")
+_ORPHAN_GRACE_S = 5  # a worker whose build died gives up this long after its own deadline
+_SOURCE_ROOT = str(Path(__file__).resolve().parent.parent)  # the folder holding `ingest`
+
+
+@dataclass(frozen=True, slots=True)
+class GuardLimits:
+    """Limits on the worker processes that parse: per file, per worker, how many."""
+
+    seconds: float = 60.0  # wall-clock time for one file
+    memory_bytes: int = 2 * 2**30  # address space of one worker
+    workers: int = min(4, os.cpu_count() or 1)
+
+
+@dataclass(slots=True)
+class _Worker:
+    process: subprocess.Popen
+    connection: Connection
+    ready: bool = False  # imported the readers and waits for a file
+    path: Path | None = None  # the file it is reading
+    deadline: float = 0.0
+
+
+DEFAULT_GUARD = GuardLimits()
+
+
+def parse_all(
+    paths: Iterable[Path], limits: ParseLimits, guard: GuardLimits = DEFAULT_GUARD
+) -> Iterator[tuple[Path, Letter | ParseError]]:
+    """Parse every file in worker processes; yield (path, Letter or ParseError) as each finishes."""
+    pending = [Path(p) for p in paths][::-1]
+    if not pending:
+        return
+    workers = [_start(limits, guard) for _ in range(max(1, min(guard.workers, len(pending))))]
+    try:
+        while pending or any(w.path for w in workers):
+            for worker in workers:
+                if worker.ready and worker.path is None and pending:
+                    worker.path = pending.pop()
+                    worker.deadline = time.monotonic() + guard.seconds
+                    worker.connection.send(str(worker.path))
+            waiting = [w for w in workers if w.path is not None or not w.ready]
+            deadlines = [w.deadline for w in waiting if w.path is not None]
+            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            ready = wait([w.connection for w in waiting], timeout)
+            for index, worker in enumerate(workers):
+                if not worker.ready:
+                    if worker.connection in ready:
+                        _started(worker)
+                    continue
+                path = worker.path
+                if path is None:
+                    continue
+                if worker.connection in ready:
+                    result, healthy = _receive(worker, guard)
+                elif time.monotonic() >= worker.deadline:
+                    timed_out = ReaderLimitError(path, f"timed out after {guard.seconds:g} s")
+                    result, healthy = timed_out, False
+                else:
+                    continue
+                worker.path = None
+                if not healthy:
+                    _stop(worker, kill=True)
+                    workers[index] = _start(limits, guard)
+                yield path, result
+    finally:
+        for worker in workers:
+            _stop(worker, kill=worker.path is not None or not worker.ready)
+
+
+def _start(limits: ParseLimits, guard: GuardLimits) -> _Worker:
+    ours, theirs = socket.socketpair()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_SOURCE_ROOT, env.get("PYTHONPATH")]))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ingest.guard", str(theirs.fileno())],
+        pass_fds=[theirs.fileno()],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        env=env,
+    )
+    theirs.close()
+    worker = _Worker(process, Connection(ours.detach()))
+    worker.connection.send((limits, guard))
+    return worker
+
+
+def _started(worker: _Worker) -> None:
+    try:
+        worker.connection.recv()
+    except (EOFError, OSError):
+        code = worker.process.wait()
+        raise RuntimeError(f"a parse worker failed to start (exit status {code})") from None
+    worker.ready = True
+
+
+def _receive(worker: _Worker, guard: GuardLimits) -> tuple[Letter | ParseError, bool]:
+    """The worker's answer, and whether the worker can take another file."""
+    path = worker.path
+    try:
+        kind, value = worker.connection.recv()
+    except (EOFError, OSError):
+        return ReaderLimitError(path, _death(worker.process.wait(), guard)), False
+    if kind == "letter":
+        return value, True
+    if kind == "out of memory":
+        return ReaderLimitError(path, value), False
+    return ParseError(path, value), True
+
+
+def _death(exitcode: int, guard: GuardLimits) -> str:
+    how = f"killed by {signal.Signals(-exitcode).name}" if exitcode < 0 else f"status {exitcode}"
+    return (
+        f"the reader process died ({how}); the file may be malformed or need more than the "
+        f"memory limit of {_mib(guard.memory_bytes)}"
+    )
+
+
+def _stop(worker: _Worker, kill: bool) -> None:
+    """End a worker: an idle one sees the end of its input and exits, a busy one is killed."""
+    with contextlib.suppress(OSError):
+        worker.connection.close()
+    if kill:
+        worker.process.kill()
+    try:
+        worker.process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        worker.process.kill()
+        worker.process.wait()
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.0f} MiB"
+
+
+def _oom(guard: GuardLimits) -> str:
+    return f"ran out of memory (limit {_mib(guard.memory_bytes)})"
+
+
+# -- in the worker process -------------------------------------------------------------------
+
+
+def _serve(connection: Connection) -> None:
+    """Parse the files sent over `connection` one at a time, answering (kind, value) for each."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
+    limits, guard = connection.recv()
+    for reader in _READERS:
+        importlib.import_module(f"ingest.formats.{reader}")
+    with contextlib.suppress(ValueError, OSError):  # a limit this platform does not support
+        resource.setrlimit(resource.RLIMIT_AS, (guard.memory_bytes, guard.memory_bytes))
+    connection.send("ready")
+    while True:
+        try:
+            path = connection.recv()
+        except (EOFError, OSError):
+            return
+        # The build kills a worker past its deadline; should the build itself have died, the
+        # alarm ends the worker instead of leaving it spinning on a hostile file.
+        signal.alarm(math.ceil(guard.seconds) + _ORPHAN_GRACE_S)
+        try:
+            answer = ("letter", parse(path, limits))
+        except ParseError as err:
+            out_of_memory = isinstance(err.__cause__, MemoryError)
+            answer = ("out of memory", _oom(guard)) if out_of_memory else ("error", err.reason)
+        except MemoryError:
+            answer = ("out of memory", _oom(guard))
+        except Exception as err:  # a reader's bug on a hostile file must not end the worker
+            answer = ("error", f"could not be read ({type(err).__name__}: {err})")
+        signal.alarm(0)
+        try:
+            connection.send(answer)
+        except MemoryError:
+            connection.send(("out of memory", _oom(guard)))
+        if answer[0] == "out of memory":
+            return  # start afresh rather than carry on in a process that hit its limit
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1])))

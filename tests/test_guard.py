@@ -1,0 +1,87 @@
+"""Each file is parsed in a worker process: a hang or a memory bomb costs that file only."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from conftest import LETTERS, SEED
+
+from brieven.cli import main
+from brieven.errors import ReaderLimitError
+from brieven.types import Letter
+from index import store
+from ingest.guard import GuardLimits, parse_all
+from ingest.parse import ParseLimits
+
+XML = LETTERS / "moties_xml" / "kst-29279-965.xml"
+
+
+def test_a_file_that_blocks_for_ever_times_out_and_the_others_are_read(tmp_path):
+    fifo = tmp_path / "letter.txt"  # reading a pipe nobody writes to never returns
+    os.mkfifo(fifo)
+    started = time.monotonic()
+
+    results = dict(parse_all([fifo, SEED, XML], ParseLimits(), GuardLimits(seconds=1, workers=2)))
+
+    assert time.monotonic() - started < 15
+    assert isinstance(results[fifo], ReaderLimitError)
+    assert str(results[fifo]) == f"{fifo}: timed out after 1 s"
+    assert isinstance(results[SEED], Letter) and isinstance(results[XML], Letter)
+    assert results[SEED].kamerstuk == "29362-354"
+
+
+def test_a_file_needing_more_memory_than_the_limit_is_reported_and_the_next_is_read(tmp_path):
+    big = tmp_path / "big.txt"  # 40 MB of text: more than 256 MiB to read, under the size limit
+    text = SEED.read_text(encoding="utf-8")
+    big.write_text(text * (40_000_000 // len(text)), encoding="utf-8")
+
+    limits = GuardLimits(memory_bytes=256 * 2**20, workers=1)
+    results = list(parse_all([big, SEED], ParseLimits(), limits))
+
+    assert [path for path, _ in results] == [big, SEED]
+    assert str(results[0][1]) == f"{big}: ran out of memory (limit 256 MiB)"
+    assert isinstance(results[1][1], Letter)
+
+
+def test_no_files_starts_no_worker():
+    assert list(parse_all([], ParseLimits())) == []
+
+
+@pytest.fixture
+def fake_model(monkeypatch, fake_encoder):
+    monkeypatch.setattr("index.encoder.load_encoder", lambda model=None: fake_encoder)
+
+
+def test_build_names_the_memory_bomb_indexes_the_rest_and_tries_it_again_next_time(
+    tmp_path, capsys, fake_model
+):
+    corpus = tmp_path / "letters"
+    corpus.mkdir()
+    shutil.copyfile(SEED, corpus / SEED.name)
+    shutil.copyfile(XML, corpus / XML.name)
+    big = corpus / "big.txt"
+    text = SEED.read_text(encoding="utf-8")
+    big.write_text(text * (40_000_000 // len(text)), encoding="utf-8")
+    os.mkfifo(corpus / "pipe.pdf")
+    index_dir = tmp_path / "index"
+    command = ["build", str(corpus), "--index", str(index_dir), "--file-memory-mb", "256"]
+
+    assert main(command) == 2
+
+    err = capsys.readouterr().err
+    assert f"{big}: ran out of memory (limit 256 MiB)" in err
+    assert f"{corpus / 'pipe.pdf'}: not a regular file" in err
+    files = store.load(index_dir).files
+    assert {Path(p).name for p, r in files.items() if r.letter_id} == {SEED.name, XML.name}
+    assert not files[str(big)].content_hash  # not remembered as unreadable: read again next time
+
+
+def test_build_help_explains_the_per_file_limits(capsys):
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    out = capsys.readouterr().out
+    assert "--file-timeout" in out and "--file-memory-mb" in out and "--max-pages" in out
