@@ -199,9 +199,13 @@ def _serve(connection: Connection) -> None:
             answer = ("error", f"could not be read ({type(err).__name__}: {err})")
         signal.alarm(0)
         try:
-            connection.send(answer)
-        except MemoryError:
-            connection.send(("out of memory", _oom(guard)))
+            try:
+                connection.send(answer)
+            except MemoryError:
+                answer = ("out of memory", _oom(guard))
+                connection.send(answer)
+        except OSError:
+            return  # the build has gone
         if answer[0] == "out of memory":
             return  # start afresh rather than carry on in a process that hit its limit
 

@@ -1,4 +1,4 @@
-"""Each file is parsed in a worker process: a hang or a memory bomb costs that file only."""
+"""Per-file limits: time and memory (each file is parsed in a worker process), size and pages."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from brieven_process import start
 from conftest import LETTERS, SEED
 
 from brieven.cli import main
@@ -80,8 +81,66 @@ def test_build_names_the_memory_bomb_indexes_the_rest_and_tries_it_again_next_ti
     assert not files[str(big)].content_hash  # not remembered as unreadable: read again next time
 
 
+def test_build_skips_a_pdf_over_the_page_limit_and_says_so(tmp_path, capsys, fake_model):
+    corpus = tmp_path / "letters"
+    corpus.mkdir()
+    pdf = next(LETTERS.rglob("ah-tk-20232024-1076.pdf"))
+    shutil.copyfile(pdf, corpus / pdf.name)
+    shutil.copyfile(SEED, corpus / SEED.name)
+
+    status = main(["build", str(corpus), "--index", str(tmp_path / "index"), "--max-pages", "1"])
+
+    assert status == 2
+    captured = capsys.readouterr()
+    assert f"{corpus / pdf.name}: 2 pages; the limit is 1 pages" in captured.err
+    assert "1 letters" in captured.out
+
+
 def test_build_help_explains_the_per_file_limits(capsys):
     with pytest.raises(SystemExit):
         main(["build", "--help"])
     out = capsys.readouterr().out
     assert "--file-timeout" in out and "--file-memory-mb" in out and "--max-pages" in out
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    """Whether the process exists and has not ended (a zombie waits only to be reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find processes")
+def test_a_build_killed_with_sigkill_leaves_no_worker_behind(tmp_path):
+    corpus = tmp_path / "letters"
+    corpus.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    (corpus / "long.txt").write_text(text * (40_000_000 // len(text)), encoding="utf-8")
+    build = start(["build", str(corpus), "--index", str(tmp_path / "index"), "--file-timeout", "2"])
+    deadline = time.monotonic() + 60
+    while not (workers := children(build.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers, "the build started a worker"
+    time.sleep(0.5)  # the worker is reading the long file now
+
+    build.kill()
+    build.communicate()
+
+    deadline = time.monotonic() + 2 + 5 + 10  # its deadline, the grace, and slack for a busy CPU
+    while any(map(running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(map(running, workers)), "an orphaned worker gives up at its own deadline"

@@ -60,7 +60,7 @@ def test_kill_9_during_builds_never_loses_the_index(tmp_path):
         (LETTERS / "kamerbrieven_pages" / "kst-26488-72__zoek_officielebekendmakingen_nl.txt")
         .read_bytes()
     )
-    outcomes = set()
+    outcomes = []
     rng = random.Random(7)
     for _run in range(6):
         process = subprocess.Popen([sys.executable, "-c", script], cwd=TESTS.parent)
@@ -69,7 +69,7 @@ def test_kill_9_during_builds_never_loses_the_index(tmp_path):
         process.wait()
         result = answers(index_dir)
         assert result in (before, after)
-        outcomes.add("old" if result == before else "new")
+        outcomes.append("old" if result == before else "new")
         if result == after:  # the build got through: start again from the old corpus state
             shutil.rmtree(index_dir)
             corpus.joinpath("kst-26488-72.txt").rename(tmp_path / "aside.txt")
@@ -82,3 +82,7 @@ def test_kill_9_during_builds_never_loses_the_index(tmp_path):
     assert len([p for p in index_dir.iterdir() if p.name.startswith("gen-")]) <= 2
     assert store.current_generation(index_dir) in os.listdir(index_dir)
     assert "old" in outcomes
+    print(
+        f"\nkill -9 runs: {len(outcomes)}, index answered as before the build: "
+        f"{outcomes.count('old')}, as after it: {outcomes.count('new')}, lost: 0"
+    )
