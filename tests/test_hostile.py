@@ -9,10 +9,16 @@ figures: `python -m pytest tests/test_hostile.py -m slow -s` or `python scripts/
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
+from conftest import SEED, FakeEncoder
 from hostile import fuzz
 
+from brieven.cli import main
 from brieven.errors import ParseError
+from index import store
 from ingest.parse import parse
 
 WORKER_MEMORY_KIB = 2 * 2**20  # the default per-worker address-space limit, 2 GiB
@@ -56,3 +62,22 @@ def test_a_file_holding_only_a_byte_order_mark_is_skipped_as_empty(tmp_path, suf
     path.write_bytes(b"\xef\xbb\xbf")
     with pytest.raises(ParseError, match="empty file"):
         parse(path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files without read permission")
+def test_a_file_without_read_permission_is_named_and_the_rest_indexed(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr("index.encoder.load_encoder", lambda model=None: FakeEncoder())
+    corpus = tmp_path / "letters"
+    corpus.mkdir()
+    shutil.copyfile(SEED, corpus / SEED.name)
+    locked = corpus / "locked.txt"
+    shutil.copyfile(SEED, locked)
+    locked.chmod(0)
+
+    status = main(["build", str(corpus), "--index", str(tmp_path / "index")])
+
+    assert status == 2
+    assert f"{locked}: cannot be read: Permission denied" in capsys.readouterr().err
+    assert store.load(tmp_path / "index").manifest.letter_count == 1
