@@ -9,6 +9,7 @@ letter's own wording ("Den Haag, 25 maart 2024", "Antwoord van … (ontvangen 20
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import importlib
 import json
@@ -46,7 +47,7 @@ def parse(path: str | Path, limits: ParseLimits = ParseLimits()) -> Letter:
         data = path.read_bytes()
     except OSError as err:
         raise ParseError(path, f"cannot read file: {err.strerror or err}") from err
-    if not data.strip():
+    if not data.removeprefix(codecs.BOM_UTF8).strip():
         raise ParseError(path, "empty file")
     reader = _reader(path, data)
     try:
@@ -61,7 +62,7 @@ def parse(path: str | Path, limits: ParseLimits = ParseLimits()) -> Letter:
 def _reader(path: Path, data: bytes) -> str:
     """The name of the module in ingest.formats that reads this file."""
     ext = path.suffix.lower()
-    head = data[:1024].lstrip()
+    head = data[:1024].removeprefix(codecs.BOM_UTF8).lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):

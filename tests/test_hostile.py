@@ -51,11 +51,6 @@ def test_build_over_1000_hostile_files_a_200mb_file_and_a_gigabyte_docx(tmp_path
         print(f"  {count:5d}  {reason}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known ingest bug: a .html holding only a UTF-8 byte-order mark is indexed as a letter "
-    "whose text is 'ï»¿', a .txt one fails inside the text reader (ValueError from zip())",
-)
 @pytest.mark.parametrize("suffix", [".html", ".txt"])
 def test_a_file_holding_only_a_byte_order_mark_is_skipped_as_empty(tmp_path, suffix):
     path = tmp_path / f"bom{suffix}"
