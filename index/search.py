@@ -6,8 +6,10 @@ swapped in a new generation, and if so loads it, so long-running users (the app,
 rebuilt index without a restart.
 
 Ranking: every chunk the filters admit gets a score, and the best k of those are returned. Filters
-therefore act before ranking, never on a cut-off list. `_scores` is the one place that turns a
-question into one score per chunk; a lexical or hybrid stage plugs in there.
+therefore act before ranking, never on a cut-off list. A score is the cosine similarity of
+question and chunk plus a language-weighted share of its BM25 score (`index.lexical`); chunks of a
+letter the question names by number come first; further chunks of a section already returned are
+demoted (`index.ranking`). A passage's `score` is that final score, so it falls with rank.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from brieven.types import Chunk, Filters, IndexManifest, Passage
-from index import store
+from index import ranking, store
+from index.lexical import LexicalIndex
+from index.ranking import Ranking
 
 _MASK_CACHE = 32
 NO_FILTERS = Filters()
+DEFAULT_RANKING = Ranking()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +43,33 @@ class Facets:
 class _State:
     """One index generation loaded for searching. Never changed after construction."""
 
-    def __init__(self, data: store.IndexData) -> None:
+    def __init__(self, data: store.IndexData, folder: Path) -> None:
         self.data = data
         self.generation = data.generation
         self._masks: dict[Filters, np.ndarray] = {}
         self._masks_lock = threading.Lock()
+        chunks = data.chunks
+        # Generations written before the lexical index existed get one built in memory.
+        lexical = LexicalIndex.load(folder / data.generation, len(chunks))
+        self.lexical = lexical if lexical is not None else LexicalIndex.build(chunks)
+        keys: dict[tuple[str, int], int] = {}
+        self.sections = [keys.setdefault((c.source, c.section_index), len(keys)) for c in chunks]
+        self._letters: dict[str, list[int]] = {}  # document number -> rows of that letter
+        known: dict[str, set[str]] = {}
+        for row, chunk in enumerate(chunks):
+            if chunk.letter_id not in known:
+                known[chunk.letter_id] = ranking.identities(chunk)
+            for ref in known[chunk.letter_id]:
+                self._letters.setdefault(ref, []).append(row)
+
+    def named(self, question: str) -> np.ndarray | None:
+        """Mask of the chunks of letters the question names by number, None when it names none."""
+        rows = [row for ref in ranking.cited(question) for row in self._letters.get(ref, ())]
+        if not rows:
+            return None
+        mask = np.zeros(len(self.data.chunks), dtype=bool)
+        mask[rows] = True
+        return mask
 
     def admitted(self, filters: Filters) -> np.ndarray | None:
         """Boolean mask of the chunks `filters` admits, or None when they restrict nothing."""
@@ -64,16 +91,20 @@ class _State:
 
 
 class Searcher:
-    def __init__(self, index_dir: Path, encoder, state: _State) -> None:
+    def __init__(self, index_dir: Path, encoder, state: _State, choices: Ranking) -> None:
         self._index_dir = Path(index_dir)
         self._encoder = encoder
         self._state = state
         self._reload_lock = threading.Lock()
+        self.ranking = choices
 
     @classmethod
-    def open(cls, index_dir: Path | str, encoder=None) -> Searcher:
+    def open(
+        cls, index_dir: Path | str, encoder=None, choices: Ranking = DEFAULT_RANKING
+    ) -> Searcher:
         """Load the index at `index_dir`, and its model unless `encoder` is given.
 
+        `choices` are the ranking settings (the measured defaults unless given, see `Ranking`).
         Raises IndexMissingError, or IndexMismatchError when `encoder` does not match the index.
         """
         data = store.load(Path(index_dir))
@@ -82,7 +113,7 @@ class Searcher:
 
             encoder = load_encoder(data.manifest.model_id)
         store.check_compatible(data.manifest, encoder, Path(index_dir))
-        return cls(Path(index_dir), encoder, _State(data))
+        return cls(Path(index_dir), encoder, _State(data, Path(index_dir)), choices)
 
     @property
     def manifest(self) -> IndexManifest:
@@ -101,15 +132,11 @@ class Searcher:
         state = self._current()
         if not question.strip() or k <= 0 or not state.data.chunks:
             return []
-        scores = self._scores(state, question)
-        mask = state.admitted(filters)
-        if mask is not None:
-            scores = np.where(mask, scores, -np.inf)
-            k = min(k, int(mask.sum()))
-        rows = _top(scores, k)
+        scores = self._scores(state, question, filters)
+        rows, final = ranking.diverse_top(scores, state.sections, k, self.ranking.section_penalty)
         return [
-            Passage(rank=rank, score=float(scores[row]), chunk=state.data.chunks[row])
-            for rank, row in enumerate(rows, start=1)
+            Passage(rank=rank, score=score, chunk=state.data.chunks[row])
+            for rank, (row, score) in enumerate(zip(rows, final, strict=True), start=1)
         ]
 
     def section_text(self, chunk: Chunk) -> str:
@@ -128,10 +155,21 @@ class Searcher:
             last_date=dates[-1] if dates else None,
         )
 
-    def _scores(self, state: _State, question: str) -> np.ndarray:
-        """One score per chunk row: cosine similarity of question and chunk vectors."""
+    def _scores(self, state: _State, question: str, filters: Filters) -> np.ndarray:
+        """One score per chunk row, -inf for the chunks `filters` does not admit."""
         query = np.asarray(self._encoder.encode_query([question]), dtype=np.float32)[0]
-        return state.data.vectors @ query
+        scores = state.data.vectors @ query
+        mask = state.admitted(filters)
+        if mask is not None:
+            scores = np.where(mask, scores, -np.inf)
+        choices = self.ranking
+        weight = choices.lexical_weight_nl
+        if ranking.language(question) == "en":
+            weight = choices.lexical_weight_en
+        if weight:
+            scores = ranking.fuse(scores, state.lexical.scores(question), weight)
+        named = state.named(question) if choices.routing else None
+        return scores if named is None else ranking.route(scores, named)
 
     def _current(self) -> _State:
         """The loaded generation, replaced first if a build has swapped in a newer one."""
@@ -143,17 +181,5 @@ class Searcher:
             if self._state.generation != generation:
                 data = store.load(self._index_dir)
                 store.check_compatible(data.manifest, self._encoder, self._index_dir)
-                self._state = _State(data)
+                self._state = _State(data, self._index_dir)
             return self._state
-
-
-def _top(scores: np.ndarray, k: int) -> np.ndarray:
-    """Row numbers of the k highest scores, best first; ties in row order."""
-    if k <= 0:
-        return np.empty(0, dtype=np.int64)
-    if k < len(scores):
-        candidates = np.argpartition(-scores, k - 1)[:k]
-    else:
-        candidates = np.arange(len(scores))
-    order = np.lexsort((candidates, -scores[candidates]))
-    return candidates[order]

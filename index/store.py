@@ -10,6 +10,7 @@ Layout of an index directory `DIR`:
         sections.jsonl   full text of every indexed section: {"source", "section_index", "text"}
         files.json       per source file: content hash, letter id, chunk row range or skip reason;
                          plus the paths the index was built from (for incremental rebuilds)
+        lexical/         BM25 over the chunks, row i = chunk i (`index.lexical`)
     DIR/build.lock       held (fcntl.flock) by the one build allowed at a time
 
 How a reader never sees half an index, and a kill -9 never loses one:
@@ -41,6 +42,7 @@ import numpy as np
 
 from brieven.errors import IndexLockedError, IndexMismatchError, IndexMissingError
 from brieven.types import Chunk, Footnote, IndexManifest
+from index.lexical import LexicalIndex
 
 FORMAT_VERSION = 1
 CURRENT = "current"
@@ -281,14 +283,19 @@ def _write_generation(directory: Path, data: IndexData) -> None:
     (directory / _FILES["files"]).write_text(
         json.dumps(listing, ensure_ascii=False, indent=1), encoding="utf-8"
     )
+    LexicalIndex.build(data.chunks).save(directory)
     # The manifest goes last: a generation with a manifest is complete.
     (directory / _FILES["manifest"]).write_text(
         json.dumps(asdict(data.manifest), ensure_ascii=False, indent=1), encoding="utf-8"
     )
-    for name in _FILES.values():
-        with open(directory / name, "rb") as written:
+    for path in [directory / name for name in _FILES.values()] + lexical_files(directory):
+        with open(path, "rb") as written:
             os.fsync(written.fileno())
     _fsync_dir(directory)
+
+
+def lexical_files(directory: Path) -> list[Path]:
+    return sorted((directory / LexicalIndex.FOLDER).iterdir())
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -1,0 +1,131 @@
+"""How dense and lexical scores become one ranking: language-weighted fusion, kamerstuk routing,
+and diversity among the passages returned.
+
+- Fusion: the chunk's cosine similarity to the question plus a share of its BM25 score scaled to
+  [0, 1] by the best BM25 score among the admitted chunks. English questions share almost no words
+  with Dutch letters, so BM25 gets no weight for them and a small one for Dutch questions.
+  The language is told cheaply by counting Dutch and English function words.
+- Routing: a question that names a kamerstuk or Tweede Kamer document number ("29362-354",
+  "Kamerstuk 29 362, nr. 354", "motie 36 600 XV, nr. 113", "2024D11607") ranks the chunks of the
+  letter that *is* that document first, in their fused order, then everything else.
+- Diversity (optional, off by default): each further chunk of a section already returned loses
+  `section_penalty`, so other sections and letters get the slots.
+
+All of this runs on the chunks the filters admit (the others carry -inf), so filters act before
+ranking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import numpy as np
+
+from brieven.types import Chunk
+from ingest.refs import references
+
+_DUTCH = frozenset(
+    "de het een en van is dat die op te voor met zijn niet aan er om ook als bij door wordt "
+    "worden naar hoe wat welke welk wie waarom wanneer hoeveel kan kunnen moet moeten heeft "
+    "hebben over uit tot nog deze dit of zich mag mogen wil willen volgens staat".split()
+)
+_ENGLISH = frozenset(
+    "the a an and of is that on to for with are not what which who why when how does do did was "
+    "were be by from has have about into their its this these there been will would should could "
+    "can say says much many".split()
+)
+# Kamerstukken as questions write them besides the forms `ingest.refs` knows:
+# "29362-354", "36600-XV-113", "21501-07-1187", "36 600 XV, nr. 113".
+_BARE = re.compile(r"\b(\d{5})(?:-(\d{2}|[A-Z]{1,5}))?-(\d{1,4})\b")
+_SPACED_SUB = re.compile(r"\b(\d{2}\s?\d{3})\s([A-Z]{1,5}|\d{2}),?\s+nrs?\.\s?(\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """Ranking choices; the defaults are the measured best (`bench/quality.py`)."""
+
+    lexical_weight_nl: float = 0.1  # share of scaled BM25 added for Dutch questions
+    lexical_weight_en: float = 0.0  # ... and for English ones (any weight lowered their recall)
+    routing: bool = True
+    # Per chunk of the same section already ranked above. Off: on dev, every penalty tried
+    # (0.01-0.05) lowered recall in both languages, because the answer often sits in the next
+    # chunk of the section that ranks first.
+    section_penalty: float = 0.0
+
+
+def language(question: str) -> str:
+    """ "nl" or "en", by counting function words; ties (no function words) count as Dutch."""
+    words = re.findall(r"[^\W\d_]+", question.lower())
+    dutch = sum(word in _DUTCH for word in words)
+    english = sum(word in _ENGLISH for word in words)
+    return "en" if english > dutch else "nl"
+
+
+def cited(question: str) -> set[str]:
+    """The document numbers a question names, normalised and lower-case ("29362-354")."""
+    found = {ref.lower() for ref in references(question)}
+    for pattern in (_BARE, _SPACED_SUB):
+        for match in pattern.finditer(question):
+            dossier, sub, number = match.groups()
+            found.add("-".join(p for p in (dossier.replace(" ", ""), sub, number) if p).lower())
+    return found
+
+
+def identities(chunk: Chunk) -> set[str]:
+    """The document numbers the chunk's letter is known by: its kamerstuk, id and file name."""
+    # File names glue numbers with "_" ("kst-29362-354__berthub_tkconv_2024D11607.txt").
+    names = {chunk.kamerstuk or "", chunk.letter_id, PurePath(chunk.source).name.replace("_", " ")}
+    found = {ref.lower() for name in names for ref in references(name)}
+    if chunk.kamerstuk:
+        found.add(chunk.kamerstuk.lower())
+    return found
+
+
+def fuse(dense: np.ndarray, lexical: np.ndarray | None, weight: float) -> np.ndarray:
+    """Cosine plus `weight` times BM25 scaled by its best admitted value. -inf stays -inf."""
+    if lexical is None or weight == 0:
+        return dense
+    admitted = np.isfinite(dense)
+    best = float(lexical[admitted].max()) if admitted.any() else 0.0
+    if best <= 0:
+        return dense
+    return dense + weight * (lexical / best)
+
+
+def route(scores: np.ndarray, named: np.ndarray) -> np.ndarray:
+    """Lift the chunks of the named letters (boolean mask) above every other admitted chunk."""
+    lifted = named & np.isfinite(scores)
+    if not lifted.any():
+        return scores
+    return np.where(lifted, scores + 1.0, scores)
+
+
+def diverse_top(scores: np.ndarray, sections: Sequence[int], k: int, penalty: float):
+    """The k best rows with `penalty` off each further chunk of a section already chosen.
+
+    `sections` gives each row's section key (an int). Returns (rows, adjusted scores), best first.
+    """
+    pool = min(len(scores), max(4 * k, k + 20))
+    candidates = (
+        np.argpartition(-scores, pool - 1)[:pool] if pool < len(scores) else np.arange(len(scores))
+    )
+    candidates = candidates[np.isfinite(scores[candidates])]
+    candidates = candidates[np.lexsort((candidates, -scores[candidates]))]
+    chosen: list[int] = []
+    adjusted: list[float] = []
+    taken: dict[int, int] = {}
+    remaining = list(candidates)
+    while remaining and len(chosen) < k:
+        best_i, best_score = 0, -np.inf
+        for i, row in enumerate(remaining):
+            score = scores[row] - penalty * taken.get(sections[row], 0)
+            if score > best_score:
+                best_i, best_score = i, score
+        row = remaining.pop(best_i)
+        chosen.append(int(row))
+        adjusted.append(float(best_score))
+        taken[sections[row]] = taken.get(sections[row], 0) + 1
+    return chosen, adjusted

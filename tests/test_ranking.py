@@ -1,0 +1,159 @@
+"""Hybrid ranking: BM25 on disk, language detection, fusion, kamerstuk routing, diversity."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from conftest import FIXTURES, LETTERS, SEED
+
+from brieven.types import Filters
+from index import ranking, store
+from index.build import build
+from index.lexical import LexicalIndex
+from index.ranking import Ranking
+from index.search import Searcher
+from ingest.chunk import chunk_letter
+from ingest.parse import parse
+
+MISSION = "Hoe gaat het kabinet om met het tekort aan personeel?"
+
+
+@pytest.fixture(scope="module")
+def letters_index(tmp_path_factory):
+    """data/letters indexed with the fake encoder, once for this module."""
+    from conftest import FakeEncoder
+
+    index_dir = tmp_path_factory.mktemp("ranking") / "index"
+    build([LETTERS], index_dir, FakeEncoder(), progress=False)
+    return index_dir
+
+
+def test_lexical_index_saved_with_the_generation_and_loaded_back(letters_index):
+    folder = letters_index / store.current_generation(letters_index)
+    data = store.load(letters_index)
+    assert sorted(p.name for p in store.lexical_files(folder)) == [
+        "data.csc.index.npy",
+        "indices.csc.index.npy",
+        "indptr.csc.index.npy",
+        "params.index.json",
+        "vocab.index.json",
+    ]
+    loaded = LexicalIndex.load(folder, len(data.chunks))
+    fresh = LexicalIndex.build(data.chunks)
+    question = "flexpoolregeling voor het Rijk"
+    assert np.allclose(loaded.scores(question), fresh.scores(question))
+    best = data.chunks[int(np.argmax(loaded.scores(question)))]
+    assert "flexpoolregeling" in best.text
+
+
+def test_lexical_scores_match_dutch_word_forms_and_footnote_text():
+    chunks = chunk_letter(parse(SEED))
+    lexical = LexicalIndex.build(chunks)
+    # "personeelstekorten" is not in the letter; the stem of "uitvoeringsorganisaties" is.
+    scores = lexical.scores("uitvoeringsorganisatie")
+    assert "uitvoeringsorganisaties" in chunks[int(np.argmax(scores))].text
+    # A word only in a footnote the chunk refers to finds that chunk.
+    scores = lexical.scores("Sustainable Development Goals")
+    assert "SDG’s" in chunks[int(np.argmax(scores))].text
+    assert not lexical.scores("qqqzzz").any()
+
+
+def test_generation_without_lexical_files_still_searches(letters_index, tmp_path, fake_encoder):
+    copy = tmp_path / "old"
+    shutil.copytree(letters_index, copy, symlinks=True)
+    shutil.rmtree(copy / store.current_generation(copy) / LexicalIndex.FOLDER)
+    old = Searcher.open(copy, fake_encoder).search(MISSION, k=5)
+    new = Searcher.open(letters_index, fake_encoder).search(MISSION, k=5)
+    assert [(p.chunk.id, round(p.score, 6)) for p in old] == [
+        (p.chunk.id, round(p.score, 6)) for p in new
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        (MISSION, "nl"),
+        ("How does the cabinet handle staff scarcity?", "en"),
+        ("Welk percentage van het minimumloon krijgt een twintigjarige?", "nl"),
+        ("Who stood in for the minister in 2017?", "en"),
+        ("29362-354", "nl"),
+    ],
+)
+def test_language_told_by_function_words(question, lang):
+    assert ranking.language(question) == lang
+
+
+def test_fusion_adds_scaled_bm25_and_keeps_excluded_chunks_out():
+    dense = np.array([0.80, 0.82, -np.inf, 0.79])
+    lexical = np.array([10.0, 0.0, 50.0, 5.0])
+    fused = ranking.fuse(dense, lexical, 0.1)
+    assert fused[2] == -np.inf  # a filtered chunk stays out, whatever its BM25
+    assert fused[0] == pytest.approx(0.80 + 0.1)  # scaled by the best *admitted* BM25 (10)
+    assert np.argmax(fused) == 0
+    assert np.array_equal(ranking.fuse(dense, lexical, 0.0), dense)
+
+
+@pytest.mark.parametrize(
+    ("question", "reference"),
+    [
+        ("What does kamerstuk 29362-354 say about agencies?", "29362-354"),
+        ("Wat staat er in Kamerstuk 29 362, nr. 354 over de toets?", "29362-354"),
+        ("Welk percentage volgens motie 36 600 XV, nr. 113?", "36600-xv-113"),
+        ("Wat vraagt motie 29279-965?", "29279-965"),
+        ("Wat zegt document 2024D11607?", "2024d11607"),
+        ("Wat zegt kamerstuk 21501-07-1187?", "21501-07-1187"),
+    ],
+)
+def test_references_a_question_names(question, reference):
+    assert reference in ranking.cited(question)
+
+
+def test_no_reference_in_plain_questions_or_years():
+    assert ranking.cited("Wat gebeurde er tussen 2019-2023 met 12345 aanvragen?") == set()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does kamerstuk 29362-354 say about implementing agencies?",
+        "Wat staat er in Kamerstuk 29 362, nr. 354 over gemeenten en provincies?",
+        "Wat zegt 2024D11607 over de begroting?",
+    ],
+)
+def test_question_naming_a_kamerstuk_returns_that_letter_first(
+    letters_index, fake_encoder, question
+):
+    passages = Searcher.open(letters_index, fake_encoder).search(question, k=5)
+    assert all(p.chunk.source.endswith(SEED.name) for p in passages)
+    assert [p.score for p in passages] == sorted((p.score for p in passages), reverse=True)
+
+
+def test_routing_can_be_switched_off_and_obeys_filters(letters_index, fake_encoder):
+    question = "What does kamerstuk 29362-354 say about implementing agencies?"
+    plain = Searcher.open(letters_index, fake_encoder, Ranking(routing=False))
+    assert not plain.search(question, k=1)[0].chunk.source.endswith(SEED.name)
+    routed = Searcher.open(letters_index, fake_encoder)
+    for passage in routed.search(question, k=5, filters=Filters(dossiers=("29279",))):
+        assert passage.chunk.kamerstuk.startswith("29279-")
+
+
+def test_diversity_penalty_lets_another_section_in():
+    scores = np.array([0.90, 0.89, 0.88, 0.85])
+    sections = [0, 0, 0, 1]
+    rows, _ = ranking.diverse_top(scores, sections, 2, 0.0)
+    assert rows == [0, 1]
+    rows, adjusted = ranking.diverse_top(scores, sections, 3, 0.05)
+    assert rows == [0, 3, 1]
+    assert adjusted == sorted(adjusted, reverse=True)
+
+
+def test_answered_question_has_no_chunk_of_its_own_unanswered_one_keeps_it():
+    answered = chunk_letter(parse(FIXTURES / "AH-599_2024Z18285__docx.txt"))
+    numbers = {chunk.section_number for chunk in answered}
+    assert "Antwoord 1" in numbers and "Vraag 1" not in numbers
+    first = next(c for c in answered if c.section_number == "Antwoord 1")
+    assert first.section_title in first.embed_text  # the question travels with its answer
+    unanswered = chunk_letter(parse(FIXTURES / "ah-tk-20242025-545__pdf.txt"))
+    assert {"Vraag 1", "Vraag 6"} <= {chunk.section_number for chunk in unanswered}
