@@ -29,7 +29,9 @@ import index.encoder
 index.encoder.load_encoder = lambda model=None: Encoder()
 from brieven.cli import main
 status = main(sys.argv[1:])
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a child of a big test process
+# would report its parent's peak.
+own = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(f"peak-rss-kib {{own}} {{children}}", flush=True)
 sys.exit(status)
