@@ -9,7 +9,9 @@ Rows (query-time choices, `index.ranking.Ranking`, all on the same index):
   +diversity   plus a penalty on further chunks of one section (off by default)
   rrf          reciprocal-rank fusion (k=60) of dense and BM25 instead, for comparison
   -<choice>    the default ranking without one choice
-Chunking choices change the index itself: run this once per index directory and name it.
+Chunking choices change the index itself: build one index directory per choice (the ingest code
+of that choice, `brieven build <corpus folders> --index DIR`) and run this once on each; the
+default row is `brieven eval` on that index.
 Columns: recall@1/3/5/10 and MRR@10 per language, recall@5 per kind, and the share of footnote
 questions whose first hit carries the right footnote.
 """
