@@ -59,7 +59,10 @@ def section_to_dict(section: Section) -> dict[str, Any]:
 
 
 def letter_to_dict(letter: Letter) -> dict[str, Any]:
-    """{"id", "title", "date", "kamerstuk", "doc_type", "url", "source", "sections", "footnotes"}."""
+    """The letter in the JSON contract of `brieven parse --json`.
+
+    Keys: id, title, date, kamerstuk, doc_type, url, source, sections, footnotes.
+    """
     return {
         "id": letter.id,
         "title": letter.title,

@@ -41,9 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     print("| folder | files | parsed | sections | footnotes found | markers seen | failed |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for folder, (files, parsed, sections, notes, markers) in sorted(rows.items()):
-        print(
-            f"| {folder} | {files} | {parsed} | {sections} | {notes} | {markers} | {files - parsed} |"
-        )
+        cells = (folder, files, parsed, sections, notes, markers, files - parsed)
+        print("| " + " | ".join(str(cell) for cell in cells) + " |")
     if failures:
         print("\nFailures:")
         for failure in failures:

@@ -10,9 +10,9 @@ from conftest import SEED, FakeEncoder
 from seed_passages import seed_passages
 
 from brieven.answer import compose, everyday, extractive
-from ingest.sentences import split_sentences
 from brieven.cli import main
 from brieven.serialize import answer_to_dict
+from ingest.sentences import split_sentences
 
 STAFF = (
     "Hoe gaat het kabinet om met de structurele schaarste aan menskracht, pooling en expertteams?"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import FIXTURES, SEED
 
-from ingest.sentences import split_sentences
 from ingest.chunk import BODY_BUDGET, chunk_letter, split_section
 from ingest.parse import parse
+from ingest.sentences import split_sentences
 from ingest.tokens import count_tokens
 
 
@@ -57,7 +57,7 @@ def test_long_section_splits_with_one_sentence_overlap():
     longest = max(letter.sections, key=lambda s: len(s.text))
     pieces = split_section(longest.text)
     assert len(pieces) > 3
-    for first, second in zip(pieces, pieces[1:]):
+    for first, second in zip(pieces, pieces[1:], strict=False):
         last = split_sentences(first)[-1]
         if count_tokens(last) <= BODY_BUDGET // 3:  # longer sentences are not repeated
             assert split_sentences(second)[0] == last

@@ -15,9 +15,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "parse",
         help="read one letter and show its metadata, sections and footnotes",
         description=(
-            "Read one letter (PDF, DOCX, official-publication XML, HTML or text) and print an outline:"
-            " title, date, kamerstuk, type, then each section with its pages and the footnotes it"
-            " refers to, then the footnotes. With --json, print the letter as one JSON object."
+            "Read one letter (PDF, DOCX, official-publication XML, HTML or text) and print an"
+            " outline: title, date, kamerstuk, type, then each section with its pages and the"
+            " footnotes it refers to, then the footnotes. With --json, print the letter as one"
+            " JSON object."
         ),
     )
     parser.add_argument("file", help="the letter file to read")
