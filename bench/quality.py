@@ -5,7 +5,10 @@
 Rows (query-time choices, `index.ranking.Ranking`, all on the same index):
   dense        cosine similarity only
   +lexical     plus language-weighted BM25 (`index.lexical`)
-  +routing     plus kamerstuk / document-number routing (= the default ranking)
+  +routing     plus kamerstuk / document-number routing
+  +context X   plus small-to-big passages: a hit shown with neighbouring chunks of its section
+               (`index.context`: adjacent hits merged / the next chunk / both neighbours)
+  default      the default ranking
   +diversity   plus a penalty on further chunks of one section (off by default)
   rrf          reciprocal-rank fusion (k=60) of dense and BM25 instead, for comparison
   -<choice>    the default ranking without one choice
@@ -35,7 +38,12 @@ from index.search import Searcher  # noqa: E402
 
 DEFAULT = Ranking()
 OFF = dataclasses.replace(
-    DEFAULT, lexical_weight_nl=0.0, lexical_weight_en=0.0, routing=False, section_penalty=0.0
+    DEFAULT,
+    lexical_weight_nl=0.0,
+    lexical_weight_en=0.0,
+    routing=False,
+    section_penalty=0.0,
+    context="off",
 )
 VARIANTS: dict[str, Ranking] = {
     "dense": OFF,
@@ -44,7 +52,11 @@ VARIANTS: dict[str, Ranking] = {
         lexical_weight_nl=DEFAULT.lexical_weight_nl,
         lexical_weight_en=DEFAULT.lexical_weight_en,
     ),
-    "+routing (default)": DEFAULT,
+    "+routing": dataclasses.replace(DEFAULT, context="off"),
+    "+context adjacent": dataclasses.replace(DEFAULT, context="adjacent"),
+    "+context next": dataclasses.replace(DEFAULT, context="next"),
+    "+context both": dataclasses.replace(DEFAULT, context="both"),
+    "default": DEFAULT,
     "+diversity 0.02": dataclasses.replace(DEFAULT, section_penalty=0.02),
     "-lexical": dataclasses.replace(DEFAULT, lexical_weight_nl=0.0, lexical_weight_en=0.0),
     "-routing": dataclasses.replace(DEFAULT, routing=False),
@@ -76,15 +88,21 @@ def main() -> int:
     parser.add_argument("questions", type=Path)
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--only", nargs="+", metavar="ROW", help="measure only these rows (default: all; rrf too)"
+    )
     args = parser.parse_args()
     questions = load_questions(args.questions)
     base = Searcher.open(args.index)
     rows = {}
     for name, choices in VARIANTS.items():
+        if args.only and name not in args.only:
+            continue
         searcher = Searcher.open(args.index, base.encoder, choices)
         rows[name] = evaluate(lambda q, k, s=searcher: s.search(q, k), questions)
-    rrf = _RRF.open(args.index, base.encoder, dataclasses.replace(OFF, routing=False))
-    rows["rrf"] = evaluate(lambda q, k: rrf.search(q, k), questions)
+    if not args.only or "rrf" in args.only:
+        rrf = _RRF.open(args.index, base.encoder, dataclasses.replace(OFF, routing=False))
+        rows["rrf"] = evaluate(lambda q, k: rrf.search(q, k), questions)
     if args.json:
         print(json.dumps({name: _flat(report) for name, report in rows.items()}, indent=1))
         return 0
@@ -102,8 +120,9 @@ def main() -> int:
         share = groups["all"].footnote_share
         cells.append("-" if share is None else f"{share:.2f}")
         print("| " + " | ".join(cells) + " |")
-    misses = [r.id for r in rows["+routing (default)"].results if not r.hit_rank or r.hit_rank > 5]
-    print(f"\ndefault ranking, questions without a hit in the top 5: {' '.join(misses)}")
+    if "default" in rows:
+        misses = [r.id for r in rows["default"].results if not r.hit_rank or r.hit_rank > 5]
+        print(f"\ndefault ranking, questions without a hit in the top 5: {' '.join(misses)}")
     return 0
 
 

@@ -10,6 +10,8 @@ therefore act before ranking, never on a cut-off list. A score is the cosine sim
 question and chunk plus a language-weighted share of its BM25 score (`index.lexical`); chunks of a
 letter the question names by number come first; further chunks of a section already returned are
 demoted (`index.ranking`). A passage's `score` is that final score, so it falls with rank.
+A passage shows the hit chunk merged with its neighbouring chunks of the section
+(`index.context`); no chunk is shown twice.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from brieven.types import Chunk, Filters, IndexManifest, Passage
-from index import ranking, store
+from index import context, ranking, store
 from index.lexical import LexicalIndex
 from index.ranking import Ranking
 
@@ -53,6 +55,7 @@ class _State:
         lexical = LexicalIndex.load(folder / data.generation, len(chunks))
         self.lexical = lexical if lexical is not None else LexicalIndex.build(chunks)
         keys: dict[tuple[str, int], int] = {}
+        self.neighbours = context.Neighbours(chunks)
         self.sections = [keys.setdefault((c.source, c.section_index), len(keys)) for c in chunks]
         self._letters: dict[str, list[int]] = {}  # document number -> rows of that letter
         known: dict[str, set[str]] = {}
@@ -133,10 +136,23 @@ class Searcher:
         if not question.strip() or k <= 0 or not state.data.chunks:
             return []
         scores = self._scores(state, question, filters)
-        rows, final = ranking.diverse_top(scores, state.sections, k, self.ranking.section_penalty)
+        # Merged neighbours free slots, so rank more candidates than the k passages returned.
+        wanted = k if self.ranking.context == "off" else 3 * k
+        rows, final = ranking.diverse_top(
+            scores, state.sections, wanted, self.ranking.section_penalty
+        )
+        shown = context.passages(
+            state.data.chunks,
+            state.neighbours,
+            rows,
+            final,
+            k,
+            self.ranking.context,
+            state.data.sections,
+        )
         return [
-            Passage(rank=rank, score=score, chunk=state.data.chunks[row])
-            for rank, (row, score) in enumerate(zip(rows, final, strict=True), start=1)
+            Passage(rank=rank, score=score, chunk=chunk)
+            for rank, (chunk, score) in enumerate(shown, start=1)
         ]
 
     def section_text(self, chunk: Chunk) -> str:
