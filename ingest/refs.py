@@ -132,6 +132,10 @@ _NOT_BEFORE_MARKER = {
     "januari",
     "februari",
 }
+# Guilders: "f 1 355 miljoen", "fl. 25", "ƒ2,5 miljard". A digit after these is an amount.
+_CURRENCY = {"f", "fl", "ƒ"}
+# A digit followed by a group of three ("1 355") is a number written with spaces, not a marker.
+_THOUSANDS = r"(?! \d{3}(?!\d))"
 
 
 def link_markers(text: str, numbers: list[str]) -> str:
@@ -140,7 +144,8 @@ def link_markers(text: str, numbers: list[str]) -> str:
     Markers appear in order, so the search for footnote n starts where n-1 was found. A marker is
     glued to a word, closing punctuation or a span of years ("beleid.1", "SDG’s10", "«…»1",
     "2022-20278") or, as in text taken from
-    PDFs, stands apart after a word ("Deltacommissaris 1"). Numbers that are no footnote are left.
+    PDFs, stands apart after a word ("Deltacommissaris 1"). Numbers that are no footnote are left:
+    amounts in guilders ("f 1 355 miljoen", "ƒ2") and numbers written with spaces ("1 355").
     A marker already written as a superscript counts where it stands.
     """
     out: list[str] = []
@@ -149,13 +154,16 @@ def link_markers(text: str, numbers: list[str]) -> str:
         written = re.compile(rf"(?<![⁰¹²³⁴⁵⁶⁷⁸⁹])({to_superscript(number)})(?![⁰¹²³⁴⁵⁶⁷⁸⁹])")
         glued = re.compile(
             rf"(?:(?<=[^\W\d_]|[.,;:?!)’'”»])|(?<=[-–]\d{{4}}))({number})(?!\d)(?![.,]\d)"
+            + _THOUSANDS
         )
-        spaced = re.compile(rf"(?<=[^\W\d_]) ({number})(?![.,]\d)(?=[ \n.,;:)]|$)")
+        spaced = re.compile(rf"(?<=[^\W\d_]) ({number})(?![.,]\d){_THOUSANDS}(?=[ \n.,;:)]|$)")
         best = None
         for pattern in (written, glued, spaced):
             for match in pattern.finditer(text, pos):
-                if pattern is spaced and _word_before(text, match.start()) in _NOT_BEFORE_MARKER:
-                    continue
+                if pattern is not written:
+                    word = _word_before(text, match.start(1))
+                    if word in _CURRENCY or pattern is spaced and word in _NOT_BEFORE_MARKER:
+                        continue
                 if best is None or match.start(1) < best.start(1):
                     best = match
                 break

@@ -53,3 +53,22 @@ def test_link_markers_glued_and_spaced():
 
 def test_link_markers_leaves_numbers_that_are_not_footnotes():
     assert link_markers("in 2024 kwamen 3 brieven", ["1"]) == "in 2024 kwamen 3 brieven"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ruim f 1 355 miljoen daarvan", "een bedrag van fl. 1 miljoen", "kost ƒ1 per stuk"],
+)
+def test_guilders_and_spaced_thousands_are_no_markers(text):
+    assert link_markers(text, ["1"]) == text
+
+
+def test_ocr_letter_keeps_its_amount_in_guilders():
+    from pathlib import Path
+
+    from ingest.chunk import chunk_letter
+    from ingest.parse import parse
+
+    letter = parse(Path(__file__).parent / "fixtures" / "sgd-0000113459.txt")
+    texts = [chunk.text for chunk in chunk_letter(letter)]
+    assert any("Ruim f 1 355 miljoen daarvan draagt bij" in text for text in texts)
