@@ -145,7 +145,8 @@ def link_markers(text: str, numbers: list[str]) -> str:
     glued to a word, closing punctuation or a span of years ("beleid.1", "SDG’s10", "«…»1",
     "2022-20278") or, as in text taken from
     PDFs, stands apart after a word ("Deltacommissaris 1"). Numbers that are no footnote are left:
-    amounts in guilders ("f 1 355 miljoen", "ƒ2") and numbers written with spaces ("1 355").
+    amounts in guilders ("f 1 355 miljoen", "ƒ2"), numbers written with spaces ("1 355"), and a
+    spaced number before a colon, which labels ("Fiche 1: …", "Bijlage 2:").
     A marker already written as a superscript counts where it stands.
     """
     out: list[str] = []
@@ -156,7 +157,7 @@ def link_markers(text: str, numbers: list[str]) -> str:
             rf"(?:(?<=[^\W\d_]|[.,;:?!)’'”»])|(?<=[-–]\d{{4}}))({number})(?!\d)(?![.,]\d)"
             + _THOUSANDS
         )
-        spaced = re.compile(rf"(?<=[^\W\d_]) ({number})(?![.,]\d){_THOUSANDS}(?=[ \n.,;:)]|$)")
+        spaced = re.compile(rf"(?<=[^\W\d_]) ({number})(?![.,]\d){_THOUSANDS}(?=[ \n.,;)]|$)")
         best = None
         for pattern in (written, glued, spaced):
             for match in pattern.finditer(text, pos):

@@ -69,6 +69,18 @@ def test_water_letter_footnotes_from_page_bottoms():
     )
 
 
+def test_numbered_headings_and_list_items_are_no_footnote_markers():
+    """ "1. Algemene gegevens" under a title, or "11. We …" after a full stop, is numbered text; the
+    marker of footnote 1 is the one glued to "Retail Payments Strategy1", not "Fiche 1:"."""
+    fiche = parse(FIXTURES / "BNC-fiche_instant_payments_COM-2022-546.txt")
+    text = "\n".join(section.text for section in fiche.sections)
+    assert "Retail Payments Strategy¹”" in text
+    assert fiche.title.startswith("Fiche 1: Wijziging verordeningen")
+    assert "in euro 1. Algemene gegevens" in fiche.title
+    water = "\n".join(section.text for section in parse(WATER).sections)
+    assert "VEMW¹² over" in water and "gemaakt.¹¹" not in water
+
+
 def test_water_letter_keeps_page_chrome_and_footnotes_out_of_the_body():
     letter = parse(WATER)
     body = "\n".join(section.text for section in letter.sections)

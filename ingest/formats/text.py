@@ -259,6 +259,9 @@ _OWN_LINE = re.compile(
 )
 # A note's number, then its text after a space or glued to it ("1Kamerstuk", "2wetten.nl"; not
 # "2fa08538-…", an identifier).
+# Words a heading does not end on; a sentence cut at a line end often does.
+_OPEN_ENDINGS = frozenset("de het een en of van in op te is zijn wordt worden met voor aan".split())
+_NUMBERED = re.compile(r"^\d{1,3}\.\s+(\S.*)$")
 _NOTE_START = re.compile(r"^(\d{1,3})(?:\s+(\S.*)|(?=[A-Z«“‘]|[^\W\d_]{2,}\b)(\S.*))?$")
 _NOTE_WORDING = re.compile(
     r"^(Ter inzage|Raadpleegbaar|Kamerstuk|Zie |https?://|www\.)", re.IGNORECASE
@@ -301,6 +304,7 @@ def _page_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[Footnote]]:
         first = re.match(r"\d{1,3}(?!\d)", stripped)
         if (
             first
+            and not _numbered_item(stripped, body, lines[i + 1 : i + 3])
             and expected <= int(first.group()) <= expected + 1
             and _note_further_down(lines[i + 1 :], line.page, first.group())
         ):
@@ -322,6 +326,28 @@ def _page_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[Footnote]]:
                 continue
         body.append(line)
     return body, [footnote(number, _join_note(parts)) for number, parts in notes]
+
+
+def _numbered_item(text: str, body: list[_Line], below: list[_Line]) -> bool:
+    """Whether a line "n. …" is a numbered heading or list item rather than a marker set apart
+    with the sentence's full stop ("… natuurbranden" / "3. Hiermee" / "wordt …"). It is when the
+    line above ends a sentence or opens a list ("gemaakt.", "punten:"), or when the rest reads as
+    a short heading ("1. Algemene gegevens"): no sentence end, not ending on a function word, and
+    the next line does not carry on in lower case."""
+    found = _NUMBERED.match(text)
+    if not found:
+        return False
+    last = next((line.text.rstrip() for line in reversed(body) if line.text.strip()), "")
+    if last.endswith((".", ":", ";", "?", "!")):
+        return True
+    rest = found.group(1)
+    following = next((line.text.strip() for line in below if line.text.strip()), "")
+    return (
+        len(rest) <= 60
+        and not rest.endswith((".", ","))
+        and rest.split()[-1].lower() not in _OPEN_ENDINGS
+        and not re.match(r"[a-z]{2}", following)
+    )
 
 
 def _note_further_down(lines: list[_Line], page: int | None, number: str) -> bool:
