@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -21,6 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LETTERS = ROOT / "data" / "letters"
 SEED = LETTERS / "kst-29362-354__berthub_tkconv_2024D11607.txt"
+
+
+def copy_letters(paths, folder: Path) -> Path:
+    """A writable corpus: copies of the given sample letters in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        shutil.copyfile(path, folder / path.name)
+    return folder
 
 
 class FakeEncoder:

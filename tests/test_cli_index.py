@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import LETTERS, SEED, FakeEncoder
+from conftest import LETTERS, SEED, FakeEncoder, copy_letters
 
 from brieven.cli import main
 from index import store
@@ -30,11 +29,7 @@ def fake_model(monkeypatch):
 
 @pytest.fixture
 def corpus(tmp_path) -> Path:
-    folder = tmp_path / "letters"
-    folder.mkdir()
-    for path in SAMPLE:
-        shutil.copyfile(path, folder / path.name)
-    return folder
+    return copy_letters(SAMPLE, tmp_path / "letters")
 
 
 @pytest.fixture

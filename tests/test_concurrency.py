@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from brieven_process import finish, run_build, start
-from conftest import LETTERS, SEED, FakeEncoder
+from conftest import LETTERS, SEED, FakeEncoder, copy_letters
 from streamlit.testing.v1 import AppTest
 
 from index import store
@@ -34,11 +34,7 @@ OLD = [
 
 @pytest.fixture
 def corpus(tmp_path) -> Path:
-    folder = tmp_path / "letters"
-    folder.mkdir()
-    for path in OLD:
-        shutil.copyfile(path, folder / path.name)
-    return folder
+    return copy_letters(OLD, tmp_path / "letters")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import LETTERS, SEED, FakeEncoder
+from conftest import LETTERS, SEED, FakeEncoder, copy_letters
 
 from brieven.errors import (
     EmptyIndexError,
@@ -52,11 +52,7 @@ class OtherModel(FakeEncoder):
 @pytest.fixture
 def corpus(tmp_path) -> Path:
     """A writable copy of four sample letters."""
-    folder = tmp_path / "letters"
-    folder.mkdir()
-    for path in SAMPLE:
-        shutil.copyfile(path, folder / path.name)
-    return folder
+    return copy_letters(SAMPLE, tmp_path / "letters")
 
 
 def answers(searcher: Searcher) -> list[list[tuple[str, float]]]:
