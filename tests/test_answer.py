@@ -70,6 +70,27 @@ def test_footnote_markers_stay_in_the_quoted_sentence(fake_encoder):
     assert f"{planted} [1]" in answer.text
 
 
+def test_questions_quoted_in_a_passage_are_not_given_as_the_answer(fake_encoder):
+    asked = "Hoe gaat het kabinet om met de structurele schaarste aan menskracht en pooling?"
+    closing = "De Minister van Binnenlandse Zaken en de schaarste aan menskracht,"
+    passages = seed_passages(
+        "3", "7", text_of={"3": f"{asked} Welke expertteams zijn er?\n\n{closing}"}
+    )
+    answer = compose(STAFF, passages, fake_encoder)
+
+    assert answer.found
+    assert all(not sentence.endswith(("?", ",")) for sentence, _ in cited_sentences(answer.text))
+    assert answer.citations == (2,)
+
+
+def test_a_passage_of_questions_alone_is_still_quoted(fake_encoder):
+    asked = "Hoe gaat het kabinet om met de structurele schaarste aan menskracht en pooling?"
+    passages = seed_passages("7", text_of={"7": f"{asked} Welke expertteams zet het kabinet in?"})
+    answer = compose(STAFF, passages, fake_encoder)
+
+    assert f"{asked} [1]" in answer.text
+
+
 def test_off_topic_question_is_not_found(fake_encoder):
     answer = compose(APPLE_PIE, seed_passages("7", "3", "1"), fake_encoder)
 

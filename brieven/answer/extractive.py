@@ -85,7 +85,9 @@ def _embed(encoder, texts: list[str]) -> np.ndarray:
 def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:
     """Answer-sized sentences of the top passages; the budget is shared out by rank.
 
-    A sentence that overlapping chunks repeat is kept once, in the best-ranked passage.
+    A sentence that overlapping chunks repeat is kept once, in the best-ranked passage. Questions
+    (Kamervragen quote many) and lines ending in a comma (a closing: "De Minister van ...,")
+    answer nothing: they are used only when the passages hold no statement.
     """
     seen: set[str] = set()
     per_passage = []
@@ -98,6 +100,9 @@ def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:
                 seen.add(key)
                 sentences.append(_Candidate(passage.rank, position, sentence))
         per_passage.append(sentences)
+    statements = [[c for c in sentences if _states(c.text)] for sentences in per_passage]
+    if any(statements):
+        per_passage = statements
     # Round robin over passages keeps every top passage in play when the budget is short.
     rows = max((len(sentences) for sentences in per_passage), default=0)
     return [
@@ -120,3 +125,7 @@ def _choose(
             continue
         chosen.append(int(index))
     return [candidates[i] for i in chosen]
+
+
+def _states(sentence: str) -> bool:
+    return not strip_markers(sentence).rstrip().endswith(("?", ","))
