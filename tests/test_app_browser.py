@@ -138,6 +138,7 @@ def test_question_in_the_browser_shows_section_7_and_cited_answer(page):
     targets = [citations.nth(i).get_attribute("href") for i in range(citations.count())]
     target = max(targets, key=lambda href: int(href.rsplit("-", 1)[1]))
     heading = page.locator(f"h3{target}")
+    page.set_viewport_size({"width": 1400, "height": 450})  # the passages start below the fold
     expect(heading).not_to_be_in_viewport()
     citations.filter(has_text=f"[{target.rsplit('-', 1)[1]}]").first.click()
     expect(heading).to_be_in_viewport()
