@@ -16,12 +16,13 @@ process's maximum RSS.
 from __future__ import annotations
 
 import argparse
-import resource
 import shlex
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from query import peak_rss_mib
 
 from brieven.errors import ParseError
 from index.build import build
@@ -29,10 +30,6 @@ from index.encoder import BATCH_SIZE, load_encoder
 from ingest.chunk import chunk_letter
 from ingest.discover import find_files
 from ingest.parse import parse
-
-
-def rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
 def embed_texts(corpus: Path) -> list[str]:
@@ -55,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     encoder = load_encoder(args.model)
     load_s = time.perf_counter() - started
-    load_rss = rss_mib()
+    load_rss = peak_rss_mib()
 
     started = time.perf_counter()
     texts = embed_texts(args.corpus)
@@ -89,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     for stage, chunks, seconds, rate in rows:
         print(f"{stage:<20} {chunks!s:>7} {seconds:>8} {rate:>9}")
     print(f"ratio build / bare: {build_rate / bare_rate:.2f}   (aim >= 0.9)")
-    print(f"RSS after model load: {load_rss:.0f} MiB   peak RSS: {rss_mib():.0f} MiB")
+    print(f"RSS after model load: {load_rss:.0f} MiB   peak RSS: {peak_rss_mib():.0f} MiB")
     print(f"model: {encoder.model_id}   files: {report.files_seen}   corpus: {args.corpus}")
     print("command: python " + shlex.join(["bench/build.py", *(argv or sys.argv[1:])]))
     return 0
