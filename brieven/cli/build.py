@@ -51,6 +51,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         f"(default: those the index was built from, else {DEFAULT_LETTERS})",
     )
     add_index_argument(parser)
+    add_build_options(parser)
+    parser.set_defaults(run=run)
+
+
+def add_build_options(parser: argparse.ArgumentParser) -> None:
+    """--model, the parse and guard limits and --wait: shared by `build` and `sync`."""
     parser.add_argument(
         "--model", metavar="NAME",
         help="sentence-transformers model name or folder (default: the index's model, else "
@@ -77,7 +83,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--wait", action="store_true",
         help="if another build is writing this index, wait for it instead of refusing",
     )
-    parser.set_defaults(run=run)
 
 
 def add_index_argument(parser: argparse.ArgumentParser) -> None:
@@ -109,21 +114,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _limits(args: argparse.Namespace) -> ParseLimits:
-    """--max-mb and --max-pages; `brieven sync` reuses `run` without them, so defaults apply."""
-    max_mb = getattr(args, "max_mb", None)
-    return ParseLimits(
-        max_bytes=int(max_mb * 2**20) if max_mb else DEFAULT_LIMITS.max_bytes,
-        max_pages=getattr(args, "max_pages", None) or DEFAULT_LIMITS.max_pages,
-    )
+    return ParseLimits(max_bytes=int(args.max_mb * 2**20), max_pages=args.max_pages)
 
 
 def _guard(args: argparse.Namespace) -> GuardLimits:
-    """--file-timeout and --file-memory-mb, defaults when `brieven sync` runs without them."""
-    memory_mb = getattr(args, "file_memory_mb", None)
-    return GuardLimits(
-        seconds=getattr(args, "file_timeout", None) or DEFAULT_GUARD.seconds,
-        memory_bytes=memory_mb * 2**20 if memory_mb else DEFAULT_GUARD.memory_bytes,
-    )
+    return GuardLimits(seconds=args.file_timeout, memory_bytes=args.file_memory_mb * 2**20)
 
 
 def _index_model(index_dir: Path) -> str | None:

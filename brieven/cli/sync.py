@@ -31,14 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_fetch_arguments(parser)
     build_command.add_index_argument(parser)
-    parser.add_argument(
-        "--model",
-        metavar="NAME",
-        help="embedding model (default: the index's model, else multilingual-e5-small)",
-    )
-    parser.add_argument(
-        "--wait", action="store_true", help="wait for another build of this index to finish"
-    )
+    build_command.add_build_options(parser)
     parser.set_defaults(run=run)
 
 
