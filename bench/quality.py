@@ -8,7 +8,10 @@ Rows (query-time choices, `index.ranking.Ranking`, all on the same index):
   +routing     plus kamerstuk / document-number routing
   +context X   plus small-to-big passages: a hit shown with neighbouring chunks of its section
                (`index.context`: adjacent hits merged / the next chunk / both neighbours)
-  default      the default ranking
+  +shift       plus English questions moved towards Dutch (`index.language`)
+  +sentence pairs  plus a chunk scored by its best sentence pair too (`index.windows`)
+  +centre X    plus a share X of the mean vector taken out (`Ranking.centre`)
+  default      the default ranking: all of the above, with a share of 0.3
   +diversity   plus a penalty on further chunks of one section (off by default)
   rrf          reciprocal-rank fusion (k=60) of dense and BM25 instead, for comparison
   -<choice>    the default ranking without one choice
@@ -39,6 +42,9 @@ from index.search import Searcher  # noqa: E402
 DEFAULT = Ranking()
 OFF = dataclasses.replace(
     DEFAULT,
+    shift_english=False,
+    centre=0.0,
+    sentence_pairs=False,
     lexical_weight_nl=0.0,
     lexical_weight_en=0.0,
     routing=False,
@@ -52,15 +58,29 @@ VARIANTS: dict[str, Ranking] = {
         lexical_weight_nl=DEFAULT.lexical_weight_nl,
         lexical_weight_en=DEFAULT.lexical_weight_en,
     ),
-    "+routing": dataclasses.replace(DEFAULT, context="off"),
-    "+context adjacent": dataclasses.replace(DEFAULT, context="adjacent"),
-    "+context next": dataclasses.replace(DEFAULT, context="next"),
-    "+context both": dataclasses.replace(DEFAULT, context="both"),
+    "+routing": dataclasses.replace(OFF, lexical_weight_nl=DEFAULT.lexical_weight_nl, routing=True),
+}
+_ROUTED = VARIANTS["+routing"]
+VARIANTS |= {
+    "+context adjacent": dataclasses.replace(_ROUTED, context="adjacent"),
+    "+context next": dataclasses.replace(_ROUTED, context="next"),
+    "+context both": dataclasses.replace(_ROUTED, context="both"),
+    "+shift": dataclasses.replace(_ROUTED, context="both", shift_english=True),
+    "+sentence pairs": dataclasses.replace(DEFAULT, centre=0.0),
+    "+centre 0.5": dataclasses.replace(DEFAULT, centre=0.5),
+    "+centre 0.7": dataclasses.replace(DEFAULT, centre=0.7),
+    "+centre 1.0": dataclasses.replace(DEFAULT, centre=1.0),
     "default": DEFAULT,
     "+diversity 0.02": dataclasses.replace(DEFAULT, section_penalty=0.02),
+    "-shift": dataclasses.replace(DEFAULT, shift_english=False),
+    "-centre": dataclasses.replace(DEFAULT, centre=0.0),
+    "-sentence pairs": dataclasses.replace(DEFAULT, sentence_pairs=False),
     "-lexical": dataclasses.replace(DEFAULT, lexical_weight_nl=0.0, lexical_weight_en=0.0),
     "-routing": dataclasses.replace(DEFAULT, routing=False),
+    "-context": dataclasses.replace(DEFAULT, context="off"),
     "lexical 0.1 for EN too": dataclasses.replace(DEFAULT, lexical_weight_en=0.1),
+    "lexical 0.02 for NL": dataclasses.replace(DEFAULT, lexical_weight_nl=0.02),
+    "lexical 0.1 for NL": dataclasses.replace(DEFAULT, lexical_weight_nl=0.1),
     "lexical 0.3 for NL": dataclasses.replace(DEFAULT, lexical_weight_nl=0.3),
 }
 
@@ -108,7 +128,7 @@ def main() -> int:
         return 0
     kinds = sorted({q.kind for q in questions})
     print(f"index {args.index} ({base.manifest.chunk_count} chunks), {args.questions}")
-    print(f"defaults: {DEFAULT}; language() tells Dutch from English by function words")
+    print(f"defaults: {DEFAULT}")
     head = ["variant", "EN R@1/3/5/10 · MRR", "NL R@1/3/5/10 · MRR", "all MRR"]
     head += [f"{kind} R@5" for kind in kinds] + ["fn first"]
     print("| " + " | ".join(head) + " |")

@@ -5,7 +5,8 @@
     python bench/query.py --sizes 1000 100000      # synthetic sizes (default)
 
 For each size the bench writes an index of that many chunks (the real chunks repeated, with seeded
-random unit vectors: FlatIP search costs the same whatever the vectors say), opens a Searcher with
+random unit vectors for them and their sentence pairs: a search costs the same whatever the
+vectors say), opens a Searcher with
 the real model, warms it up, then times a fixed set of English and Dutch questions: the whole
 search (encode + score + top-k), the query encoding alone, and the search alone (query vectors
 computed beforehand), also with a dossier filter.
@@ -55,16 +56,29 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 
 def synthetic(real: store.IndexData, size: int, seed: int = 0) -> store.IndexData:
-    """`size` chunks: the real ones repeated under new ids, with random unit vectors."""
+    """`size` chunks: the real ones repeated under new ids, with random unit vectors (and as many
+    sentence pairs per chunk as the real chunk has)."""
     rng = np.random.default_rng(seed)
-    vectors = rng.standard_normal((size, real.manifest.dimension), dtype=np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    originals = np.arange(size) % len(real.chunks)
     chunks = tuple(
-        dataclasses.replace(real.chunks[i % len(real.chunks)], id=f"synthetic#{i}")
-        for i in range(size)
+        dataclasses.replace(real.chunks[i], id=f"synthetic#{row}")
+        for row, i in enumerate(originals)
     )
+    pairs = np.bincount(real.window_rows, minlength=len(real.chunks))[originals]
     manifest = dataclasses.replace(real.manifest, chunk_count=size)
-    return dataclasses.replace(real, manifest=manifest, chunks=chunks, vectors=vectors)
+    return dataclasses.replace(
+        real,
+        manifest=manifest,
+        chunks=chunks,
+        vectors=_unit_vectors(rng, size, real.manifest.dimension),
+        windows=_unit_vectors(rng, int(pairs.sum()), real.manifest.dimension),
+        window_rows=np.repeat(np.arange(size, dtype=np.int32), pairs),
+    )
+
+
+def _unit_vectors(rng: np.random.Generator, count: int, dimension: int) -> np.ndarray:
+    vectors = rng.standard_normal((count, dimension), dtype=np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
 class PrecomputedQueries:

@@ -3,8 +3,9 @@
 Incremental by design, so rebuilding after a small change takes seconds:
 - a file whose path and content hash are unchanged (and parsed by the same ingest code and limits)
   is taken over whole from the current index: no parsing, no embedding;
-- a new or changed file is parsed and chunked; each chunk whose embedded text the current index
-  already holds reuses that vector, only the rest go to the encoder;
+- a new or changed file is parsed and chunked; each chunk (and each sentence pair of a chunk,
+  `index.windows`) whose text the current index already holds reuses that vector, only the rest
+  go to the encoder;
 - a file no longer found drops out; a file that failed before and is unchanged is reported again
   without being re-read.
 The current index is never touched until the new generation is complete (see `index.store`).
@@ -31,7 +32,7 @@ from brieven.errors import (
     ReaderLimitError,
 )
 from brieven.types import Chunk, Letter
-from index import store
+from index import store, windows
 from ingest.chunk import chunk_letter
 from ingest.discover import find_files
 from ingest.guard import DEFAULT_GUARD, GuardLimits, parse_all
@@ -48,6 +49,7 @@ class BuildReport:
     files_reused: int  # taken over from the previous index without parsing
     files_embedded: int  # parsed and chunked anew
     chunks_embedded: int  # sent to the encoder
+    pairs_embedded: int  # sentence pairs sent to the encoder (`index.windows`)
     chunk_count: int
     skipped: tuple[tuple[str, str], ...]  # (path, reason)
     written: bool  # False when nothing changed and the current index was kept
@@ -63,6 +65,8 @@ class _Part:
     sections: dict[tuple[str, int], str]
     vectors: np.ndarray | None = None  # None until embedded
     reused: bool = False  # taken over from the previous index
+    pairs: np.ndarray | None = None  # sentence-pair vectors, None until embedded
+    pair_rows: list[int] = dataclasses.field(default_factory=list)  # their chunks, within part
 
 
 def build(
@@ -103,7 +107,7 @@ def build(
                 f"all {len(files)} files were skipped:{reasons}{more}"
             )
 
-        chunks_embedded = _embed(indexed, previous, encoder, progress)
+        chunks_embedded, pairs_embedded = _embed(indexed, previous, encoder, progress)
         data = _assemble(parts, paths, encoder, fingerprint)
         written = previous is None or not _same_content(previous, data)
         if written:
@@ -115,6 +119,7 @@ def build(
             files_reused=sum(part.reused for part in indexed),
             files_embedded=sum(not part.reused for part in indexed),
             chunks_embedded=chunks_embedded,
+            pairs_embedded=pairs_embedded,
             chunk_count=len(data.chunks),
             skipped=skipped,
             written=written,
@@ -212,36 +217,49 @@ def _sections(letter: Letter, chunks: list[Chunk]) -> dict[tuple[str, int], str]
     }
 
 
-def _embed(parts: list[_Part], previous: store.IndexData | None, encoder, progress: bool) -> int:
-    """Fill in every part's vectors, reusing stored ones for identical embedded text."""
-    known: dict[str, int] = {}
-    if previous is not None:
-        known = {chunk.embed_text: row for row, chunk in enumerate(previous.chunks)}
-    todo = [
-        chunk.embed_text
-        for part in parts
-        if part.vectors is None
-        for chunk in part.chunks
-        if chunk.embed_text not in known
-    ]
-    todo = list(dict.fromkeys(todo))
-    fresh: dict[str, np.ndarray] = {}
+def _embed(
+    parts: list[_Part], previous: store.IndexData | None, encoder, progress: bool
+) -> tuple[int, int]:
+    """Fill in every part's chunk and sentence-pair vectors, reusing stored ones for identical text.
+
+    Returns how many chunk texts and pair texts went to the encoder.
+    """
+    known = _known_vectors(previous)
+    fresh_parts = [part for part in parts if part.vectors is None]
+    chunk_texts = [chunk.embed_text for part in fresh_parts for chunk in part.chunks]
+    pair_texts: list[str] = []
+    for part in parts:
+        texts, part.pair_rows = windows.rows_of(part.chunks)
+        pair_texts += texts
+    chunk_todo = list(dict.fromkeys(t for t in chunk_texts if t not in known))
+    chunk_set = set(chunk_todo)
+    pair_todo = [t for t in dict.fromkeys(pair_texts) if t not in known and t not in chunk_set]
+    todo = chunk_todo + pair_todo
     if todo:
         with tqdm(
-            total=len(todo), desc="embed", unit="chunk", disable=not progress, file=sys.stderr
+            total=len(todo), desc="embed", unit="text", disable=not progress, file=sys.stderr
         ) as bar:
             vectors = encoder.encode_document(todo, progress=bar.update)
-        fresh = dict(zip(todo, np.asarray(vectors, dtype=np.float32), strict=True))
+        known |= dict(zip(todo, np.asarray(vectors, dtype=np.float32), strict=True))
+    texts = iter(pair_texts)
     for part in parts:
         if part.vectors is None:
-            part.vectors = np.stack(
-                [
-                    fresh[c.embed_text] if c.embed_text in fresh
-                    else previous.vectors[known[c.embed_text]]
-                    for c in part.chunks
-                ]
-            )
-    return len(todo)
+            part.vectors = np.stack([known[chunk.embed_text] for chunk in part.chunks])
+        pairs = [known[next(texts)] for _ in part.pair_rows]
+        part.pairs = np.stack(pairs) if pairs else np.zeros((0, encoder.dimension), np.float32)
+    return len(chunk_todo), len(pair_todo)
+
+
+def _known_vectors(previous: store.IndexData | None) -> dict[str, np.ndarray]:
+    """Text -> vector for every chunk and sentence pair of the current index."""
+    if previous is None:
+        return {}
+    known = dict(zip(windows.rows_of(previous.chunks)[0], previous.windows, strict=True))
+    known.update(
+        (chunk.embed_text, vector)
+        for chunk, vector in zip(previous.chunks, previous.vectors, strict=True)
+    )
+    return known
 
 
 def _assemble(parts: list[_Part], roots, encoder, fingerprint: str) -> store.IndexData:
@@ -264,10 +282,14 @@ def _assemble(parts: list[_Part], roots, encoder, fingerprint: str) -> store.Ind
         ingest=fingerprint,
     )
     vectors = np.concatenate([part.vectors for part in indexed]).astype(np.float32, copy=False)
+    pairs = np.concatenate([part.pairs for part in indexed]).astype(np.float32, copy=False)
+    pair_rows = [records[part.path].first + row for part in indexed for row in part.pair_rows]
     return store.IndexData(
         manifest=manifest,
         chunks=tuple(chunks),
         vectors=vectors,
+        windows=pairs,
+        window_rows=np.asarray(pair_rows, dtype=np.int32),
         sections=sections,
         files=records,
         roots=tuple(str(p) for p in roots),

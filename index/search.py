@@ -6,10 +6,12 @@ swapped in a new generation, and if so loads it, so long-running users (the app,
 rebuilt index without a restart.
 
 Ranking: every chunk the filters admit gets a score, and the best k of those are returned. Filters
-therefore act before ranking, never on a cut-off list. A score is the cosine similarity of
-question and chunk plus a language-weighted share of its BM25 score (`index.lexical`); chunks of a
-letter the question names by number come first; further chunks of a section already returned are
-demoted (`index.ranking`). A passage's `score` is that final score, so it falls with rank.
+therefore act before ranking, never on a cut-off list. A score is the centred cosine similarity of
+question and chunk (an English question moved towards Dutch first, `index.language`), or of
+one of the chunk's sentence pairs when that is higher (`index.windows`), plus a
+language-weighted share of its BM25 score (`index.lexical`); chunks of a letter the question names
+by number come first; further chunks of a section already returned are demoted
+(`index.ranking`). A passage's `score` is that final score, so it falls with rank.
 A passage shows the hit chunk merged with its neighbouring chunks of the section
 (`index.context`); no chunk is shown twice.
 """
@@ -23,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from brieven.types import Chunk, Filters, IndexManifest, Passage
-from index import context, ranking, store
+from index import context, language, ranking, store, windows
 from index.lexical import LexicalIndex
 from index.ranking import Ranking
 
@@ -56,6 +58,8 @@ class _State:
         self.lexical = lexical if lexical is not None else LexicalIndex.build(chunks)
         keys: dict[tuple[str, int], int] = {}
         self.neighbours = context.Neighbours(chunks)
+        self.similarity = ranking.Centred(data.vectors)
+        self.windows = windows.Windows(data.windows, data.window_rows, len(chunks))
         self.sections = [keys.setdefault((c.source, c.section_index), len(keys)) for c in chunks]
         self._letters: dict[str, list[int]] = {}  # document number -> rows of that letter
         known: dict[str, set[str]] = {}
@@ -173,15 +177,19 @@ class Searcher:
 
     def _scores(self, state: _State, question: str, filters: Filters) -> np.ndarray:
         """One score per chunk row, -inf for the chunks `filters` does not admit."""
+        choices = self.ranking
         query = np.asarray(self._encoder.encode_query([question]), dtype=np.float32)[0]
-        scores = state.data.vectors @ query
+        languages = language.languages(self._encoder)
+        english = languages.of(question, query) == "en"
+        if english and choices.shift_english:
+            query = languages.towards_dutch(query)
+        scores = state.similarity.scores(query, choices.centre)
         mask = state.admitted(filters)
         if mask is not None:
             scores = np.where(mask, scores, -np.inf)
-        choices = self.ranking
-        weight = choices.lexical_weight_nl
-        if ranking.language(question) == "en":
-            weight = choices.lexical_weight_en
+        if choices.sentence_pairs:
+            scores = state.windows.raise_scores(scores, query, choices.centre)
+        weight = choices.lexical_weight_en if english else choices.lexical_weight_nl
         if weight:
             scores = ranking.fuse(scores, state.lexical.scores(question), weight)
         named = state.named(question) if choices.routing else None

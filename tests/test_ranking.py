@@ -71,20 +71,6 @@ def test_generation_without_lexical_files_still_searches(letters_index, tmp_path
     ]
 
 
-@pytest.mark.parametrize(
-    ("question", "lang"),
-    [
-        (MISSION, "nl"),
-        ("How does the cabinet handle staff scarcity?", "en"),
-        ("Welk percentage van het minimumloon krijgt een twintigjarige?", "nl"),
-        ("Who stood in for the minister in 2017?", "en"),
-        ("29362-354", "nl"),
-    ],
-)
-def test_language_told_by_function_words(question, lang):
-    assert ranking.language(question) == lang
-
-
 def test_fusion_adds_scaled_bm25_and_keeps_excluded_chunks_out():
     dense = np.array([0.80, 0.82, -np.inf, 0.79])
     lexical = np.array([10.0, 0.0, 50.0, 5.0])

@@ -108,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"{args.index}: {report.letters_indexed} letters, {report.chunk_count} passages ({state}); "
         f"{report.files_embedded} files read, {report.files_reused} unchanged, "
-        f"{report.chunks_embedded} passages embedded, {len(report.skipped)} files skipped"
+        f"{report.chunks_embedded} passages and {report.pairs_embedded} sentence pairs embedded, "
+        f"{len(report.skipped)} files skipped"
     )
     return 2 if report.skipped else 0
 

@@ -1,0 +1,88 @@
+"""Sentence pairs: their texts, their vectors in each generation, and how they raise a chunk."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from conftest import SEED, FakeEncoder, copy_letters
+
+from brieven.errors import IndexMismatchError
+from index import store, windows
+from index.build import build
+from index.ranking import Ranking
+from index.search import Searcher
+from ingest.chunk import chunk_letter
+from ingest.parse import parse
+from ingest.refs import strip_markers
+from ingest.sentences import split_sentences
+
+
+def test_pairs_are_consecutive_sentences_without_footnote_markers():
+    chunks = chunk_letter(parse(SEED))
+    marked = next(c for c in chunks if "¹" in c.text or "²" in c.text)
+    sentences = split_sentences(strip_markers(marked.text))
+    pairs = windows.texts(marked)
+    assert len(pairs) == len(sentences) - 1 > 0
+    assert pairs[0] == f"{sentences[0]} {sentences[1]}"
+    assert pairs[-1] == f"{sentences[-2]} {sentences[-1]}"
+    assert not any(ch in "".join(pairs) for ch in "¹²³⁴⁵⁶⁷⁸⁹")
+    assert windows.texts(dataclasses.replace(marked, text="Ja.")) == []
+
+
+@pytest.fixture
+def built(tmp_path):
+    letters = copy_letters([SEED], tmp_path / "letters")
+    index_dir = tmp_path / "index"
+    report = build([letters], index_dir, FakeEncoder(), progress=False)
+    return index_dir, report
+
+
+def test_every_generation_holds_one_vector_per_pair_in_chunk_order(built):
+    index_dir, report = built
+    data = store.load(index_dir)
+    texts, rows = windows.rows_of(data.chunks)
+    assert len(data.windows) == len(data.window_rows) == len(texts) > 0
+    # each distinct text is embedded once, a pair equal to a chunk's text as that chunk
+    chunk_texts = {chunk.embed_text for chunk in data.chunks}
+    assert report.pairs_embedded == len(set(texts) - chunk_texts)
+    assert data.window_rows.tolist() == rows
+    assert np.allclose(data.windows, FakeEncoder().encode_document(texts), atol=1e-6)
+
+
+def test_a_pairs_file_that_does_not_fit_the_chunks_is_refused(built):
+    index_dir, _ = built
+    folder = index_dir / store.current_generation(index_dir)
+    rows = np.load(folder / "window_rows.npy")
+    np.save(folder / "window_rows.npy", rows[::-1].copy())  # no longer ascending
+    with pytest.raises(IndexMismatchError, match="rebuild with: brieven build"):
+        store.load(index_dir)
+
+
+def test_best_pair_raises_its_chunk_and_filtered_chunks_stay_out():
+    # chunk 0 has one pair pointing at the query; chunk 1 none; chunk 2 is filtered out
+    query = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+    pairs = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [1.0, 0.0, 0.0]], dtype=np.float32)
+    found = windows.Windows(pairs, np.array([0, 0, 2]), chunk_count=3)
+    scores = np.array([0.2, 0.5, -np.inf])
+    raised = found.raise_scores(scores, query, share=0.0)
+    assert raised[0] == pytest.approx(1.0) and raised[1] == 0.5 and raised[2] == -np.inf
+    assert scores[0] == 0.2  # the caller's scores are not changed in place
+
+
+def test_only_the_pool_of_best_chunks_is_raised():
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    pairs = np.array([[1.0, 0.0], [1.0, 0.0]], dtype=np.float32)
+    found = windows.Windows(pairs, np.array([0, 1]), chunk_count=2)
+    raised = found.raise_scores(np.array([0.1, 0.3]), query, share=0.0, pool=1)
+    assert raised.tolist() == pytest.approx([0.1, 1.0])
+
+
+def test_search_without_sentence_pairs_ranks_by_chunks_alone(built, fake_encoder):
+    index_dir, _ = built
+    question = "gebruik gemaakt van pooling en expertteams"
+    plain = Searcher.open(index_dir, fake_encoder, Ranking(sentence_pairs=False)).search(question)
+    paired = Searcher.open(index_dir, fake_encoder).search(question)
+    assert paired[0].score > plain[0].score  # a pair matches more closely than its whole chunk
+    assert "pooling en expertteams" in paired[0].chunk.text
