@@ -11,7 +11,8 @@ Rows (query-time choices, `index.ranking.Ranking`, all on the same index):
   +shift       plus English questions moved towards Dutch (`index.language`)
   +sentence pairs  plus a chunk scored by its best sentence pair too (`index.windows`)
   +centre X    plus a share X of the mean vector taken out (`Ranking.centre`)
-  default      the default ranking: all of the above, with a share of 0.3
+  default      the default ranking: all of the above with a share of 0.3, and chunks that only
+               ask questions demoted (`Ranking.question_penalty`)
   +diversity   plus a penalty on further chunks of one section (off by default)
   rrf          reciprocal-rank fusion (k=60) of dense and BM25 instead, for comparison
   -<choice>    the default ranking without one choice
@@ -45,6 +46,7 @@ OFF = dataclasses.replace(
     shift_english=False,
     centre=0.0,
     sentence_pairs=False,
+    question_penalty=0.0,
     lexical_weight_nl=0.0,
     lexical_weight_en=0.0,
     routing=False,
@@ -66,15 +68,19 @@ VARIANTS |= {
     "+context next": dataclasses.replace(_ROUTED, context="next"),
     "+context both": dataclasses.replace(_ROUTED, context="both"),
     "+shift": dataclasses.replace(_ROUTED, context="both", shift_english=True),
-    "+sentence pairs": dataclasses.replace(DEFAULT, centre=0.0),
-    "+centre 0.5": dataclasses.replace(DEFAULT, centre=0.5),
-    "+centre 0.7": dataclasses.replace(DEFAULT, centre=0.7),
-    "+centre 1.0": dataclasses.replace(DEFAULT, centre=1.0),
+    "+sentence pairs": dataclasses.replace(DEFAULT, centre=0.0, question_penalty=0.0),
+    "+centre 0.3": dataclasses.replace(DEFAULT, question_penalty=0.0),
+    "+centre 0.5": dataclasses.replace(DEFAULT, centre=0.5, question_penalty=0.0),
+    "+centre 0.7": dataclasses.replace(DEFAULT, centre=0.7, question_penalty=0.0),
+    "+centre 1.0": dataclasses.replace(DEFAULT, centre=1.0, question_penalty=0.0),
     "default": DEFAULT,
     "+diversity 0.02": dataclasses.replace(DEFAULT, section_penalty=0.02),
     "-shift": dataclasses.replace(DEFAULT, shift_english=False),
     "-centre": dataclasses.replace(DEFAULT, centre=0.0),
     "-sentence pairs": dataclasses.replace(DEFAULT, sentence_pairs=False),
+    "-question penalty": dataclasses.replace(DEFAULT, question_penalty=0.0),
+    "question penalty 0.02": dataclasses.replace(DEFAULT, question_penalty=0.02),
+    "question penalty 0.05": dataclasses.replace(DEFAULT, question_penalty=0.05),
     "-lexical": dataclasses.replace(DEFAULT, lexical_weight_nl=0.0, lexical_weight_en=0.0),
     "-routing": dataclasses.replace(DEFAULT, routing=False),
     "-context": dataclasses.replace(DEFAULT, context="off"),

@@ -60,6 +60,7 @@ class _State:
         self.neighbours = context.Neighbours(chunks)
         self.similarity = ranking.Centred(data.vectors)
         self.windows = windows.Windows(data.windows, data.window_rows, len(chunks))
+        self.asking = np.fromiter((ranking.asking(c.text) for c in chunks), np.float32, len(chunks))
         self.sections = [keys.setdefault((c.source, c.section_index), len(keys)) for c in chunks]
         self._letters: dict[str, list[int]] = {}  # document number -> rows of that letter
         known: dict[str, set[str]] = {}
@@ -189,6 +190,7 @@ class Searcher:
             scores = np.where(mask, scores, -np.inf)
         if choices.sentence_pairs:
             scores = state.windows.raise_scores(scores, query, choices.centre)
+        scores = scores - choices.question_penalty * state.asking
         weight = choices.lexical_weight_en if english else choices.lexical_weight_nl
         if weight:
             scores = ranking.fuse(scores, state.lexical.scores(question), weight)

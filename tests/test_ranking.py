@@ -143,3 +143,36 @@ def test_answered_question_has_no_chunk_of_its_own_unanswered_one_keeps_it():
     assert first.section_title in first.embed_text  # the question travels with its answer
     unanswered = chunk_letter(parse(FIXTURES / "ah-tk-20242025-545__pdf.txt"))
     assert {"Vraag 1", "Vraag 6"} <= {chunk.section_number for chunk in unanswered}
+
+
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [
+        ("Kunt u dat bevestigen? Zo nee, waarom niet?", 1.0),
+        ("Ja. Zie het antwoord op vraag 3.", 0.0),
+        ("Het kabinet zet in op pooling. Is dat genoeg?", 0.5),
+        ("Welke maatregelen neemt u (bijvoorbeeld 'flexpools')?", 1.0),
+        ("", 0.0),
+    ],
+)
+def test_asking_is_the_share_of_sentences_that_are_questions(text, share):
+    assert ranking.asking(text) == share
+
+
+def test_chunks_that_only_ask_lose_the_question_penalty(letters_index, fake_encoder):
+    question = "Welke maatregelen neemt de minister tegen het tekort aan personeel?"
+    plain = Ranking(question_penalty=0.0, context="off")
+    stated = {
+        p.chunk.id: (p.score, p.chunk.text)
+        for p in Searcher.open(letters_index, fake_encoder, plain).search(question, k=40)
+    }
+    penalised = Searcher.open(
+        letters_index, fake_encoder, Ranking(question_penalty=0.05, context="off")
+    )
+    asked = 0
+    for passage in penalised.search(question, k=40):
+        if passage.chunk.id in stated:
+            score, text = stated[passage.chunk.id]
+            assert passage.score == pytest.approx(score - 0.05 * ranking.asking(text), abs=1e-6)
+            asked += ranking.asking(text) > 0
+    assert asked  # the comparison met chunks that ask
