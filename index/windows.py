@@ -56,7 +56,8 @@ class Windows:
         if len(admitted) > pool:
             admitted = admitted[np.argpartition(-scores[admitted], pool - 1)[:pool]]
         starts, ends = self._starts[admitted], self._ends[admitted]
-        admitted, starts, ends = admitted[ends > starts], starts[ends > starts], ends[ends > starts]
+        paired = ends > starts
+        admitted, starts, ends = admitted[paired], starts[paired], ends[paired]
         if not len(admitted):
             return scores
         pairs = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
