@@ -172,7 +172,17 @@ def _take_over(previous: store.IndexData, path: str, old: store.FileRecord) -> _
     chunks = list(previous.chunks[rows])
     keys = {(chunk.source, chunk.section_index) for chunk in chunks}
     sections = {key: previous.sections[key] for key in keys if key in previous.sections}
-    return _Part(path, old, chunks, sections, previous.vectors[rows], reused=True)
+    first, end = np.searchsorted(previous.window_rows, [rows.start, rows.stop])
+    return _Part(
+        path,
+        old,
+        chunks,
+        sections,
+        previous.vectors[rows],
+        reused=True,
+        pairs=previous.windows[first:end],
+        pair_rows=(previous.window_rows[first:end] - rows.start).tolist(),
+    )
 
 
 def _read_all(parts: list[_Part], limits: ParseLimits, guard: GuardLimits, progress: bool) -> None:
@@ -220,20 +230,24 @@ def _sections(letter: Letter, chunks: list[Chunk]) -> dict[tuple[str, int], str]
 def _embed(
     parts: list[_Part], previous: store.IndexData | None, encoder, progress: bool
 ) -> tuple[int, int]:
-    """Fill in every part's chunk and sentence-pair vectors, reusing stored ones for identical text.
+    """Fill in the chunk and sentence-pair vectors of every part not taken over from `previous`,
+    reusing stored vectors for identical text.
 
     Returns how many chunk texts and pair texts went to the encoder.
     """
+    fresh = [part for part in parts if part.vectors is None]
+    if not fresh:
+        return 0, 0
     known = _known_vectors(previous)
-    fresh_parts = [part for part in parts if part.vectors is None]
-    chunk_texts = [chunk.embed_text for part in fresh_parts for chunk in part.chunks]
-    pair_texts: list[str] = []
-    for part in parts:
+    pair_texts: list[list[str]] = []
+    for part in fresh:
         texts, part.pair_rows = windows.rows_of(part.chunks)
-        pair_texts += texts
-    chunk_todo = list(dict.fromkeys(t for t in chunk_texts if t not in known))
+        pair_texts.append(texts)
+    chunk_texts = (chunk.embed_text for part in fresh for chunk in part.chunks)
+    chunk_todo = [t for t in dict.fromkeys(chunk_texts) if t not in known]
     chunk_set = set(chunk_todo)
-    pair_todo = [t for t in dict.fromkeys(pair_texts) if t not in known and t not in chunk_set]
+    every_pair = (text for texts in pair_texts for text in texts)
+    pair_todo = [t for t in dict.fromkeys(every_pair) if t not in known and t not in chunk_set]
     todo = chunk_todo + pair_todo
     if todo:
         with tqdm(
@@ -241,11 +255,9 @@ def _embed(
         ) as bar:
             vectors = encoder.encode_document(todo, progress=bar.update)
         known |= dict(zip(todo, np.asarray(vectors, dtype=np.float32), strict=True))
-    texts = iter(pair_texts)
-    for part in parts:
-        if part.vectors is None:
-            part.vectors = np.stack([known[chunk.embed_text] for chunk in part.chunks])
-        pairs = [known[next(texts)] for _ in part.pair_rows]
+    for part, texts in zip(fresh, pair_texts, strict=True):
+        part.vectors = np.stack([known[chunk.embed_text] for chunk in part.chunks])
+        pairs = [known[text] for text in texts]
         part.pairs = np.stack(pairs) if pairs else np.zeros((0, encoder.dimension), np.float32)
     return len(chunk_todo), len(pair_todo)
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from conftest import SEED, FakeEncoder, copy_letters
+from conftest import LETTERS, SEED, FakeEncoder, copy_letters
 
 from brieven.errors import IndexMismatchError
 from index import store, windows
@@ -47,6 +47,23 @@ def test_every_generation_holds_one_vector_per_pair_in_chunk_order(built):
     # each distinct text is embedded once, a pair equal to a chunk's text as that chunk
     chunk_texts = {chunk.embed_text for chunk in data.chunks}
     assert report.pairs_embedded == len(set(texts) - chunk_texts)
+    assert data.window_rows.tolist() == rows
+    assert np.allclose(data.windows, FakeEncoder().encode_document(texts), atol=1e-6)
+
+
+def test_pairs_of_unchanged_files_are_taken_over_in_place_by_an_incremental_build(tmp_path):
+    other = LETTERS / "kamerbrieven_pages" / "kst-26488-72__zoek_officielebekendmakingen_nl.txt"
+    letters = copy_letters([SEED, other], tmp_path / "letters")
+    index_dir = tmp_path / "index"
+    build([letters], index_dir, FakeEncoder(), progress=False)
+    changed = letters / other.name
+    changed.write_text(changed.read_text() + "\nDe vervanging volgt later. Dat is besloten.\n")
+
+    report = build([letters], index_dir, FakeEncoder(), progress=False)
+
+    assert report.files_reused == 1 and report.files_embedded == 1
+    data = store.load(index_dir)
+    texts, rows = windows.rows_of(data.chunks)
     assert data.window_rows.tolist() == rows
     assert np.allclose(data.windows, FakeEncoder().encode_document(texts), atol=1e-6)
 
