@@ -45,9 +45,10 @@ class Facets:
 
 
 class _State:
-    """One index generation loaded for searching. Never changed after construction."""
+    """One index generation loaded for searching, for one share of centring (`Ranking.centre`).
+    Never changed after construction."""
 
-    def __init__(self, data: store.IndexData, folder: Path) -> None:
+    def __init__(self, data: store.IndexData, folder: Path, centre: float) -> None:
         self.data = data
         self.generation = data.generation
         self._masks: dict[Filters, np.ndarray] = {}
@@ -58,8 +59,8 @@ class _State:
         self.lexical = lexical if lexical is not None else LexicalIndex.build(chunks)
         keys: dict[tuple[str, int], int] = {}
         self.neighbours = context.Neighbours(chunks)
-        self.similarity = ranking.Centred(data.vectors)
-        self.windows = windows.Windows(data.windows, data.window_rows, len(chunks))
+        self.similarity = ranking.Centred(data.vectors, centre)
+        self.windows = windows.Windows(data.windows, data.window_rows, len(chunks), centre)
         self.asking = np.fromiter((ranking.asking(c.text) for c in chunks), np.float32, len(chunks))
         self.sections = [keys.setdefault((c.source, c.section_index), len(keys)) for c in chunks]
         self._letters: dict[str, list[int]] = {}  # document number -> rows of that letter
@@ -124,7 +125,7 @@ class Searcher:
 
             encoder = load_encoder(data.manifest.model_id)
         store.check_compatible(data.manifest, encoder, Path(index_dir))
-        return cls(Path(index_dir), encoder, _State(data, Path(index_dir)), choices)
+        return cls(Path(index_dir), encoder, _State(data, Path(index_dir), choices.centre), choices)
 
     @property
     def manifest(self) -> IndexManifest:
@@ -186,12 +187,12 @@ class Searcher:
         english = self._languages.of(question, query) == "en"
         if english and choices.shift_english:
             query = self._languages.towards_dutch(query)
-        scores = state.similarity.scores(query, choices.centre)
+        scores = state.similarity.scores(query)
         mask = state.admitted(filters)
         if mask is not None:
             scores = np.where(mask, scores, -np.inf)
         if choices.sentence_pairs:
-            scores = state.windows.raise_scores(scores, query, choices.centre)
+            scores = state.windows.raise_scores(scores, query)
         scores = scores - choices.question_penalty * state.asking
         weight = choices.lexical_weight_en if english else choices.lexical_weight_nl
         if weight:
@@ -209,5 +210,5 @@ class Searcher:
             if self._state.generation != generation:
                 data = store.load(self._index_dir)
                 store.check_compatible(data.manifest, self._encoder, self._index_dir)
-                self._state = _State(data, self._index_dir)
+                self._state = _State(data, self._index_dir, self.ranking.centre)
             return self._state

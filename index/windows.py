@@ -35,20 +35,20 @@ def texts(chunk: Chunk) -> list[str]:
 class Windows:
     """The sentence-pair vectors of one index generation; `rows[i]` is pair i's chunk row."""
 
-    def __init__(self, vectors: np.ndarray, rows: np.ndarray, chunk_count: int) -> None:
-        self._similarity = Centred(vectors)
+    def __init__(
+        self, vectors: np.ndarray, rows: np.ndarray, chunk_count: int, share: float
+    ) -> None:
+        self._similarity = Centred(vectors, share)
         self.count = len(rows)
         chunk_rows = np.arange(chunk_count)
         self._starts = np.searchsorted(rows, chunk_rows, side="left")
         self._ends = np.searchsorted(rows, chunk_rows, side="right")
 
-    def raise_scores(
-        self, scores: np.ndarray, query: np.ndarray, share: float, pool: int = POOL
-    ) -> np.ndarray:
+    def raise_scores(self, scores: np.ndarray, query: np.ndarray, pool: int = POOL) -> np.ndarray:
         """`scores` with each of the `pool` best admitted chunks raised to its best pair's score.
 
         `scores` are the chunks' similarities (-inf where filtered out); pairs are compared the
-        same way (cosine after taking `share` of their own mean out).
+        same way, with the same share of their own mean taken out.
         """
         admitted = np.flatnonzero(np.isfinite(scores))
         if not self.count or not len(admitted):
@@ -62,7 +62,7 @@ class Windows:
             return scores
         pairs = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
         offsets = np.concatenate(([0], np.cumsum(ends - starts)[:-1]))
-        best = np.maximum.reduceat(self._similarity.scores(query, share, pairs), offsets)
+        best = np.maximum.reduceat(self._similarity.scores(query, pairs), offsets)
         raised = scores.copy()
         raised[admitted] = np.maximum(scores[admitted], best)
         return raised

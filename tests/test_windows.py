@@ -81,9 +81,9 @@ def test_best_pair_raises_its_chunk_and_filtered_chunks_stay_out():
     # chunk 0 has one pair pointing at the query; chunk 1 none; chunk 2 is filtered out
     query = np.array([1.0, 0.0, 0.0], dtype=np.float32)
     pairs = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [1.0, 0.0, 0.0]], dtype=np.float32)
-    found = windows.Windows(pairs, np.array([0, 0, 2]), chunk_count=3)
+    found = windows.Windows(pairs, np.array([0, 0, 2]), chunk_count=3, share=0.0)
     scores = np.array([0.2, 0.5, -np.inf])
-    raised = found.raise_scores(scores, query, share=0.0)
+    raised = found.raise_scores(scores, query)
     assert raised[0] == pytest.approx(1.0) and raised[1] == 0.5 and raised[2] == -np.inf
     assert scores[0] == 0.2  # the caller's scores are not changed in place
 
@@ -91,8 +91,8 @@ def test_best_pair_raises_its_chunk_and_filtered_chunks_stay_out():
 def test_only_the_pool_of_best_chunks_is_raised():
     query = np.array([1.0, 0.0], dtype=np.float32)
     pairs = np.array([[1.0, 0.0], [1.0, 0.0]], dtype=np.float32)
-    found = windows.Windows(pairs, np.array([0, 1]), chunk_count=2)
-    raised = found.raise_scores(np.array([0.1, 0.3]), query, share=0.0, pool=1)
+    found = windows.Windows(pairs, np.array([0, 1]), chunk_count=2, share=0.0)
+    raised = found.raise_scores(np.array([0.1, 0.3]), query, pool=1)
     assert raised.tolist() == pytest.approx([0.1, 1.0])
 
 
