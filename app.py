@@ -18,8 +18,8 @@ import streamlit as st
 
 from brieven import present
 from brieven.answer import LLMConfig, compose
-from brieven.errors import BrievenError, IndexMissingError
-from brieven.types import Filters, Passage
+from brieven.kernel.errors import BrievenError, IndexMissingError
+from brieven.kernel.types import Filters, Passage
 from index.search import Facets, Searcher
 
 DEFAULT_INDEX = "data/index"

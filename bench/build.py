@@ -25,7 +25,7 @@ from pathlib import Path
 
 from query import peak_rss_mib
 
-from brieven.errors import ParseError
+from brieven.kernel.errors import ParseError
 from index import windows
 from index.build import build
 from index.encoder import BATCH_SIZE, load_encoder

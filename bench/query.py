@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from brieven.types import Filters
+from brieven.kernel.types import Filters
 from index import store
 from index.build import build
 from index.encoder import load_encoder
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             real_dir = Path(scratch) / "real"
             build([Path("data/letters")], real_dir, encoder, progress=True)
         real = store.load(real_dir)
-        dossier = next((c.kamerstuk.rsplit("-", 1)[0] for c in real.chunks if c.kamerstuk), None)
+        dossier = next((c.dossier for c in real.chunks if c.dossier), None)
 
         rows = [("real", real_dir)]
         for size in args.sizes:

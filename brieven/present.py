@@ -16,8 +16,8 @@ import string
 from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
-from brieven.types import Answer, Chunk, Footnote, Pages
-from ingest.refs import to_superscript
+from brieven.kernel.refs import to_superscript
+from brieven.kernel.types import Answer, Chunk, Footnote, Pages
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _WORD = re.compile(r"\w+")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from brieven.types import Answer, Footnote, Letter, Passage, Section
+from brieven.kernel.types import Answer, Footnote, Letter, Passage, Section
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:

@@ -24,14 +24,15 @@ import numpy as np
 from tqdm import tqdm
 
 import ingest
-from brieven.errors import (
+from brieven import kernel
+from brieven.kernel.errors import (
     EmptyIndexError,
     IndexMismatchError,
     IndexMissingError,
     ParseError,
     ReaderLimitError,
 )
-from brieven.types import Chunk, Letter
+from brieven.kernel.types import Chunk, Letter
 from index import store, windows
 from ingest.chunk import chunk_letter
 from ingest.discover import find_files
@@ -132,12 +133,13 @@ def file_hash(path: Path) -> str:
 
 
 def ingest_fingerprint(limits: ParseLimits) -> str:
-    """Changes whenever the ingest code or the parse limits change, so stored chunks go stale."""
+    """Changes whenever the code that makes chunks or the parse limits change, so stored chunks go
+    stale: the ingest package and the kernel it builds on (types, references, sentences, tokens)."""
     digest = hashlib.sha256(repr(limits).encode())
-    package = Path(ingest.__file__).parent
-    for source in sorted(package.rglob("*.py")):
-        digest.update(source.relative_to(package).as_posix().encode())
-        digest.update(source.read_bytes())
+    for package in (Path(ingest.__file__).parent, Path(kernel.__file__).parent):
+        for source in sorted(package.rglob("*.py")):
+            digest.update(f"{package.name}/{source.relative_to(package).as_posix()}".encode())
+            digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
 

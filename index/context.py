@@ -22,8 +22,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
-from brieven.types import Chunk
-from ingest.tokens import count_tokens
+from brieven.kernel.tokens import count_tokens
+from brieven.kernel.types import Chunk
 
 CONTEXTS = ("off", "adjacent", "next", "both")
 MERGED_BUDGET = 450  # cl100k tokens of shown text in one merged passage

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from brieven.errors import ModelError
+from brieven.kernel.errors import ModelError
 from index import model as default_model
 
 BATCH_SIZE = 32

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from brieven.types import Passage
+from brieven.kernel.types import Passage
 
 CUTOFFS = (1, 3, 5, 10)
 MRR_CUTOFF = 10

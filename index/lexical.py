@@ -22,9 +22,8 @@ import bm25s
 import numpy as np
 import Stemmer
 
-from brieven.types import Chunk
-from ingest.chunk import heading_of
-from ingest.refs import strip_markers
+from brieven.kernel.refs import strip_markers
+from brieven.kernel.types import Chunk
 
 _STEMMER = Stemmer.Stemmer("dutch")
 _STOPWORDS = "nl"
@@ -32,7 +31,7 @@ _STOPWORDS = "nl"
 
 def document_text(chunk: Chunk) -> str:
     notes = " ".join(note.text for note in chunk.footnotes)
-    parts = (chunk.title, heading_of(chunk.section_number, chunk.section_title), chunk.text, notes)
+    parts = (chunk.title, chunk.heading, chunk.text, notes)
     return strip_markers("\n".join(part for part in parts if part))
 
 

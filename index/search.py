@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from brieven.types import Chunk, Filters, IndexManifest, Passage
+from brieven.kernel.types import Chunk, Filters, IndexManifest, Passage
 from index import context, language, ranking, store, windows
 from index.lexical import LexicalIndex
 from index.ranking import Ranking
@@ -172,7 +172,7 @@ class Searcher:
     def facets(self) -> Facets:
         chunks = self._current().data.chunks
         dates = sorted(chunk.date for chunk in chunks if chunk.date)
-        dossiers = {chunk.kamerstuk.rsplit("-", 1)[0] for chunk in chunks if chunk.kamerstuk}
+        dossiers = {chunk.dossier for chunk in chunks if chunk.dossier}
         return Facets(
             doc_types=tuple(sorted({chunk.doc_type for chunk in chunks})),
             dossiers=tuple(sorted(dossiers)),

@@ -42,8 +42,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from brieven.errors import IndexLockedError, IndexMismatchError, IndexMissingError
-from brieven.types import Chunk, Footnote, IndexManifest
+from brieven.kernel.errors import IndexLockedError, IndexMismatchError, IndexMissingError
+from brieven.kernel.types import Chunk, Footnote, IndexManifest
 from index.lexical import LexicalIndex
 
 FORMAT_VERSION = 2  # 2: sentence-pair vectors

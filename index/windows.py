@@ -18,10 +18,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from brieven.types import Chunk
+from brieven.kernel.refs import strip_markers
+from brieven.kernel.sentences import split_sentences
+from brieven.kernel.types import Chunk
 from index.ranking import Centred
-from ingest.refs import strip_markers
-from ingest.sentences import split_sentences
 
 POOL = 200  # chunks whose sentence pairs are scored for one question
 

@@ -24,10 +24,10 @@ XLM-R tokens.
 
 from __future__ import annotations
 
-from brieven.types import Chunk, Footnote, Letter, Section
-from ingest.refs import footnote_markers, strip_markers
-from ingest.sentences import split_sentences
-from ingest.tokens import count_tokens, encoding
+from brieven.kernel.refs import footnote_markers, strip_markers
+from brieven.kernel.sentences import split_sentences
+from brieven.kernel.tokens import count_tokens, encoding
+from brieven.kernel.types import Chunk, Footnote, Letter, Section
 
 BODY_BUDGET = 260  # cl100k tokens of shown text per chunk
 NOTE_BUDGET = 80  # cl100k tokens of footnote text appended to the text that is embedded
@@ -65,17 +65,6 @@ def chunk_letter(letter: Letter) -> list[Chunk]:
     return chunks
 
 
-def heading(section: Section) -> str:
-    """ "7 Ga slim om …", "Antwoord 3 Bent u bekend …?", or the title alone."""
-    return heading_of(section.number, section.title)
-
-
-def heading_of(number: str | None, title: str) -> str:
-    if number and number != title:
-        return f"{number} {title}".strip()
-    return title
-
-
 def _numbered(section: Section, word: str) -> bool:
     """Whether the section is numbered "<word> n" ("Vraag 3", "Antwoord 3")."""
     parts = (section.number or "").split()
@@ -84,7 +73,7 @@ def _numbered(section: Section, word: str) -> bool:
 
 def embed_text(section: Section, text: str, notes: tuple[Footnote, ...]) -> str:
     """Section heading and body without markers, then the footnotes the body refers to."""
-    parts = [_clip(heading(section), HEADING_BUDGET), strip_markers(text)]
+    parts = [_clip(section.heading, HEADING_BUDGET), strip_markers(text)]
     if notes:
         parts.append(_clip(" ".join(f"Voetnoot {n.number}: {n.text}" for n in notes), NOTE_BUDGET))
     return "\n".join(part for part in parts if part)

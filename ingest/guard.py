@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from brieven.errors import ParseError, ReaderLimitError
-from brieven.types import Letter
+from brieven.kernel.errors import ParseError, ReaderLimitError
+from brieven.kernel.types import Letter
 from ingest.parse import ParseLimits, parse
 
 _READERS = ("pdf", "xml", "html", "text", "docx")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from brieven.kernel.refs import normalise_kamerstuk, references
 from ingest.raw import Metadata
-from ingest.refs import normalise_kamerstuk, references
 
 MONTHS = {
     "januari": 1,

@@ -17,12 +17,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from brieven.errors import FileTooLargeError, ParseError, UnsupportedFormatError
-from brieven.types import Letter
+from brieven.kernel.errors import FileTooLargeError, ParseError, UnsupportedFormatError
+from brieven.kernel.refs import normalise_kamerstuk, references
+from brieven.kernel.types import Letter
 from ingest import metadata
 from ingest.discover import SIDECAR_SUFFIX
 from ingest.raw import Metadata, RawDocument
-from ingest.refs import normalise_kamerstuk, references
 from ingest.sections import sections
 
 _PUBLICATION_URL = "https://zoek.officielebekendmakingen.nl/{}.html"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from brieven.types import Footnote
+from brieven.kernel.types import Footnote
 
 
 @dataclass(frozen=True, slots=True)

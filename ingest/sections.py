@@ -18,9 +18,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from brieven.types import Section
+from brieven.kernel.refs import footnote_markers, strip_markers
+from brieven.kernel.types import Section
 from ingest.raw import Block
-from ingest.refs import footnote_markers, strip_markers
 
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|\s)\s*([A-Z«‘'\"(][^\n]{1,200})$")
 _VRAAG = re.compile(r"^Vraag\s+(\d{1,3})\s*[:.]?\s*(.*)$", re.DOTALL)

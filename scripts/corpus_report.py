@@ -11,10 +11,10 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from brieven.errors import ParseError
+from brieven.kernel.errors import ParseError
+from brieven.kernel.refs import footnote_markers
 from ingest.discover import find_files
 from ingest.parse import parse
-from ingest.refs import footnote_markers
 
 
 def main(argv: list[str] | None = None) -> int:

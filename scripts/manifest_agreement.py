@@ -16,7 +16,7 @@ import re
 import sys
 from pathlib import Path
 
-from brieven.errors import ParseError
+from brieven.kernel.errors import ParseError
 from ingest.metadata import dutch_date
 from ingest.parse import parse
 

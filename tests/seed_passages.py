@@ -10,7 +10,7 @@ import re
 
 from conftest import SEED
 
-from brieven.types import Chunk, Passage
+from brieven.kernel.types import Chunk, Passage
 
 _HEADING = re.compile(r"^(\d)\. (.+)$", re.MULTILINE)
 

@@ -11,8 +11,8 @@ from seed_passages import seed_passages
 
 from brieven.answer import compose, everyday, extractive
 from brieven.cli import main
+from brieven.kernel.sentences import split_sentences
 from brieven.serialize import answer_to_dict
-from ingest.sentences import split_sentences
 
 STAFF = (
     "Hoe gaat het kabinet om met de structurele schaarste aan menskracht, pooling en expertteams?"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import FIXTURES, SEED
 
+from brieven.kernel.sentences import split_sentences
+from brieven.kernel.tokens import count_tokens
 from ingest.chunk import BODY_BUDGET, chunk_letter, split_section
 from ingest.parse import parse
-from ingest.sentences import split_sentences
-from ingest.tokens import count_tokens
 
 
 @pytest.fixture(scope="module")

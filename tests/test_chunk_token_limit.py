@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from conftest import LETTERS
 
-from brieven.errors import ParseError
+from brieven.kernel.errors import ParseError
 from ingest.chunk import chunk_letter
 from ingest.discover import find_files
 from ingest.parse import parse

@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
+from brieven.kernel.tokens import count_tokens
 from index import context
 from index.build import build
 from index.search import Searcher
 from ingest.chunk import chunk_letter
 from ingest.parse import parse
-from ingest.tokens import count_tokens
 
 LETTERS = Path(__file__).resolve().parent.parent / "data" / "letters"
 SEED = LETTERS / "kst-29362-354__berthub_tkconv_2024D11607.txt"

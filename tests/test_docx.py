@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from brieven.errors import FileTooLargeError, ParseError
+from brieven.kernel.errors import FileTooLargeError, ParseError
 from ingest.formats import docx
 from ingest.parse import ParseLimits, parse
 from tests.conftest import LETTERS

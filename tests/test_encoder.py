@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from conftest import LETTERS
 
-from brieven.errors import ModelError
+from brieven.kernel.errors import ModelError
 from index import model as default_model
 from index.encoder import load_encoder
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from brieven.types import Chunk, Footnote, Passage
+from brieven.kernel.types import Chunk, Footnote, Passage
 from index.evaluate import FootnoteGold, Gold, Question, contains, evaluate, judge
 
 CHUNK = Chunk(

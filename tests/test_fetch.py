@@ -17,7 +17,7 @@ import pytest
 from conftest import FIXTURES, LETTERS
 
 from brieven.cli import main
-from brieven.errors import FetchError
+from brieven.kernel.errors import FetchError
 from ingest.fetch.client import Client
 from ingest.fetch.download import fetch, sidecar_path
 from ingest.fetch.odata import EXPAND, Query, document_filter, iter_documents

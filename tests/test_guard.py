@@ -12,8 +12,8 @@ from brieven_process import start
 from conftest import LETTERS, SEED
 
 from brieven.cli import main
-from brieven.errors import ReaderLimitError
-from brieven.types import Letter
+from brieven.kernel.errors import ReaderLimitError
+from brieven.kernel.types import Letter
 from index import store
 from ingest.guard import GuardLimits, parse_all
 from ingest.parse import ParseLimits

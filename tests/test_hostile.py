@@ -17,7 +17,7 @@ from conftest import SEED, FakeEncoder
 from hostile import fuzz
 
 from brieven.cli import main
-from brieven.errors import ParseError
+from brieven.kernel.errors import ParseError
 from index import store
 from ingest.parse import parse
 

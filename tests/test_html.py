@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from brieven.errors import ParseError
+from brieven.kernel.errors import ParseError
+from brieven.kernel.refs import footnote_markers
 from ingest.formats import html
 from ingest.parse import ParseLimits, parse
-from ingest.refs import footnote_markers
 from tests.conftest import FIXTURES, LETTERS
 
 LETTER = FIXTURES / "kst-29362-354.html"

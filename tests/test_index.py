@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from conftest import LETTERS, SEED, FakeEncoder, copy_letters
 
-from brieven.errors import (
+from brieven.kernel.errors import (
     EmptyIndexError,
     IndexLockedError,
     IndexMismatchError,
     IndexMissingError,
 )
-from brieven.types import Filters
+from brieven.kernel.types import Filters
 from index import store
 from index.build import build
 from index.search import Searcher
@@ -228,7 +228,7 @@ def test_filters_apply_before_ranking(corpus, tmp_path, fake_encoder):
     assert top.chunk.kamerstuk == "29362-354"
 
     others = [c for c in store.load(index_dir).chunks if c.kamerstuk != "29362-354"]
-    dossiers = tuple(sorted({c.kamerstuk.rsplit("-", 1)[0] for c in others if c.kamerstuk}))
+    dossiers = tuple(sorted({c.dossier for c in others if c.dossier}))
     filtered = searcher.search(question, k=3, filters=Filters(dossiers=dossiers))
 
     assert len(filtered) == min(3, len(others))

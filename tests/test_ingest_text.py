@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import FIXTURES, LETTERS, SEED
 
-from brieven.errors import ParseError, UnsupportedFormatError
+from brieven.kernel.errors import ParseError, UnsupportedFormatError
 from ingest.parse import parse
 
 WATER = FIXTURES / "IENW-BSK-2022-283041_kamerbrief_water_en_bodem_sturend.txt"

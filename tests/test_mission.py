@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from brieven.kernel.refs import footnote_markers
 from index.search import Searcher
-from ingest.refs import footnote_markers
 
 SEED_KAMERSTUK = "29362-354"
 

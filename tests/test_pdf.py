@@ -10,11 +10,11 @@ import time
 import pytest
 from pypdf import PdfWriter
 
-from brieven.errors import FileTooLargeError, ParseError
+from brieven.kernel.errors import FileTooLargeError, ParseError
+from brieven.kernel.refs import footnote_markers
 from ingest.formats import pdf
 from ingest.formats.pdf_markers import mark_references
 from ingest.parse import ParseLimits, parse
-from ingest.refs import footnote_markers
 from tests.conftest import LETTERS
 
 AANHANGSEL = LETTERS / "aanhangsel_antwoorden_pdf" / "ah-tk-20232024-1076.pdf"

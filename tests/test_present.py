@@ -8,6 +8,7 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
+from brieven.kernel.types import Answer, Chunk, Footnote
 from brieven.present import (
     answer_markdown,
     citation_line,
@@ -20,7 +21,6 @@ from brieven.present import (
     safe_url,
     section_label,
 )
-from brieven.types import Answer, Chunk, Footnote
 
 HOSTILE = [
     "<script>alert('x')</script>",

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import FIXTURES, LETTERS, SEED
 
-from brieven.types import Filters
+from brieven.kernel.types import Filters
 from index import ranking, store
 from index.build import build
 from index.lexical import LexicalIndex

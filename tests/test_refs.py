@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.refs import (
+from brieven.kernel.refs import (
     footnote_markers,
     link_markers,
     normalise_kamerstuk,

@@ -8,15 +8,15 @@ import numpy as np
 import pytest
 from conftest import LETTERS, SEED, FakeEncoder, copy_letters
 
-from brieven.errors import IndexMismatchError
+from brieven.kernel.errors import IndexMismatchError
+from brieven.kernel.refs import strip_markers
+from brieven.kernel.sentences import split_sentences
 from index import store, windows
 from index.build import build
 from index.ranking import Ranking
 from index.search import Searcher
 from ingest.chunk import chunk_letter
 from ingest.parse import parse
-from ingest.refs import strip_markers
-from ingest.sentences import split_sentences
 
 
 def test_pairs_are_consecutive_sentences_without_footnote_markers():

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from brieven.errors import ParseError
+from brieven.kernel.errors import ParseError
 from ingest.formats import xml
 from ingest.parse import ParseLimits, parse
 from tests.conftest import FIXTURES, LETTERS

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from brieven.answer.extractive import extract
 from brieven.answer.llm import LLMConfig, LLMError, generate
-from brieven.types import Answer, Passage
+from brieven.kernel.types import Answer, Passage
 
 __all__ = ["LLMConfig", "LLMError", "compose"]
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from brieven.answer.everyday import everyday_similarity
-from brieven.types import Answer, Passage
-from ingest.refs import strip_markers
-from ingest.sentences import split_sentences
+from brieven.kernel.refs import strip_markers
+from brieven.kernel.sentences import split_sentences
+from brieven.kernel.types import Answer, Passage
 
 MAX_PASSAGES = 3  # passages read for sentences, by rank
 MAX_SENTENCES = 12  # sentences embedded per question: ~300 ms on this 2-core CPU

@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from brieven.answer.extractive import NOT_FOUND_TEXT
-from brieven.errors import BrievenError
-from brieven.types import Answer, Passage
-from ingest.tokens import count_tokens
+from brieven.kernel.errors import BrievenError
+from brieven.kernel.tokens import count_tokens
+from brieven.kernel.types import Answer, Passage
 
 NOT_FOUND_REPLY = "NOT FOUND"
 

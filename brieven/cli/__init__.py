@@ -10,7 +10,7 @@ import importlib
 import sys
 
 from brieven import __version__
-from brieven.errors import BrievenError
+from brieven.kernel.errors import BrievenError
 
 SUBCOMMANDS = ("parse", "build", "ask", "eval", "fetch", "model", "sync")
 

@@ -10,10 +10,10 @@ from collections.abc import Iterable
 
 from brieven.cli.argtypes import day, positive
 from brieven.cli.build import add_index_argument
+from brieven.kernel.refs import to_superscript
+from brieven.kernel.types import Answer, Filters, Passage
 from brieven.present import format_date, format_pages, section_label
 from brieven.serialize import answer_to_dict, passage_to_dict
-from brieven.types import Answer, Filters, Passage
-from ingest.refs import to_superscript
 
 DESCRIPTION = """\
 Search the index for the passages that answer QUESTION (English or Dutch) and print them ranked,

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from brieven.errors import IndexMissingError
+from brieven.kernel.errors import IndexMissingError
 from index import store
 from ingest.guard import DEFAULT_GUARD, GuardLimits
 from ingest.parse import ParseLimits

@@ -6,8 +6,8 @@ import argparse
 import json
 import textwrap
 
+from brieven.kernel.types import Letter
 from brieven.serialize import letter_to_dict
-from brieven.types import Letter
 
 
 def register(sub: argparse._SubParsersAction) -> None:

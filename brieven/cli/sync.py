@@ -7,7 +7,7 @@ from pathlib import Path
 
 from brieven.cli import build as build_command
 from brieven.cli.fetch import add_fetch_arguments, run_fetch
-from brieven.errors import IndexMissingError
+from brieven.kernel.errors import IndexMissingError
 from index import store
 
 DESCRIPTION = """\

@@ -19,7 +19,7 @@ from urllib.error import HTTPError, URLError
 from urllib.request import Request, urlopen
 
 from brieven import __version__
-from brieven.errors import FetchError
+from brieven.kernel.errors import FetchError
 
 USER_AGENT = f"brieven/{__version__} (open data fetcher; Python urllib)"
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from brieven.errors import FetchError
+from brieven.kernel.errors import FetchError
 from ingest.discover import SIDECAR_SUFFIX
 from ingest.fetch.client import Client
 from ingest.fetch.odata import API_URL, Query, iter_documents, root

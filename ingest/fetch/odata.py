@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from brieven.errors import FetchError
+from brieven.kernel.errors import FetchError
 from ingest.fetch.client import Client
 
 API_URL = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"

@@ -25,11 +25,11 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from brieven.errors import FileTooLargeError, ParseError
+from brieven.kernel.errors import FileTooLargeError, ParseError
+from brieven.kernel.refs import to_superscript
 from ingest.formats.notes import make_footnote
 from ingest.formats.xml import parse_xml
 from ingest.raw import Block, Metadata, RawDocument
-from ingest.refs import to_superscript
 
 if TYPE_CHECKING:
     from ingest.parse import ParseLimits

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from brieven.types import Footnote
+from brieven.kernel.types import Footnote
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()«»\"\[\]{}|]+", re.IGNORECASE)
 _DOMAIN = re.compile(  # a site name, maybe with a path, but no scheme

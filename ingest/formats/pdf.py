@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
-from brieven.errors import FileTooLargeError, ParseError
-from brieven.types import Footnote
+from brieven.kernel.errors import FileTooLargeError, ParseError
+from brieven.kernel.refs import normalise_kamerstuk
+from brieven.kernel.types import Footnote
 from ingest.formats.notes import make_footnote
 from ingest.formats.pdf_markers import QA, mark_references
 from ingest.formats.publication import PUBLICATION_URL
 from ingest.raw import Block, Metadata, RawDocument
-from ingest.refs import normalise_kamerstuk
 
 if TYPE_CHECKING:
     from ingest.parse import ParseLimits

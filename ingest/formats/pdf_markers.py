@@ -5,15 +5,15 @@ In text from a PDF a superscript marker comes out as a plain number: glued to a 
 word and a space ("bericht 1 van"). Since the footnotes on the page are known, each marker is
 looked for in order, starting where the previous one was found, and the forms that are least
 often something else are tried first. Numbers that count or label something ("nr. 2",
-"vraag 3", "5 miljoen") are left alone. (`ingest.refs.link_markers` does this for plain text,
-where markers are glued; PDF text needs the spaced forms too.)
+"vraag 3", "5 miljoen") are left alone. (`brieven.kernel.refs.link_markers` does this for plain
+text, where markers are glued; PDF text needs the spaced forms too.)
 """
 
 from __future__ import annotations
 
 import re
 
-from ingest.refs import to_superscript
+from brieven.kernel.refs import to_superscript
 
 # "Vraag 1" / "Antwoord 2" lines in answers to Kamervragen
 QA = re.compile(

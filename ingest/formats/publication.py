@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from brieven.kernel.refs import normalise_kamerstuk
 from ingest.raw import Metadata
-from ingest.refs import normalise_kamerstuk
 
 PUBLICATION_URL = "https://zoek.officielebekendmakingen.nl/{}.html"
 _IDENTIFIER = re.compile(r"\b((?:kst|ah-tk|h-tk|stb|stcrt|trb|blg)-[\w-]+)")

@@ -22,11 +22,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from brieven.types import Footnote
+from brieven.kernel.refs import link_markers, to_superscript
+from brieven.kernel.types import Footnote
 from ingest import metadata
 from ingest.formats.notes import make_footnote as footnote
 from ingest.raw import Block, RawDocument
-from ingest.refs import link_markers, to_superscript
 
 
 def decode(data: bytes) -> str:

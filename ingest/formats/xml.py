@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from brieven.errors import ParseError
-from brieven.types import Footnote
+from brieven.kernel.errors import ParseError
+from brieven.kernel.refs import to_superscript
+from brieven.kernel.types import Footnote
 from ingest.formats.notes import make_footnote
 from ingest.formats.publication import Printed, publication_metadata
 from ingest.raw import Block, Metadata, RawDocument
-from ingest.refs import to_superscript
 
 if TYPE_CHECKING:
     from ingest.parse import ParseLimits

@@ -11,7 +11,8 @@ Dutch domain words kept as they are:
 - *ondernummer*: the paper's number within its dossier ("354").
 
 Footnote markers in any text (section text, chunk text) are written as Unicode superscript digits
-("beleid.¹⁰"), whatever the source format used; `ingest.refs.footnote_markers` reads them back.
+("beleid.¹⁰"), whatever the source format used; `brieven.kernel.refs.footnote_markers` reads
+them back.
 """
 
 from __future__ import annotations
@@ -19,6 +20,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 Pages = tuple[int, int]
+
+
+def heading_of(number: str | None, title: str) -> str:
+    """ "7 Ga slim om …", "Antwoord 3 Bent u bekend …?", or the title alone."""
+    if number and number != title:
+        return f"{number} {title}".strip()
+    return title
+
+
+def dossier_of(kamerstuk: str | None) -> str | None:
+    """The dossier of a kamerstuk: "29362-354" -> "29362", "21501-07-1187" -> "21501-07"."""
+    return kamerstuk.rsplit("-", 1)[0] if kamerstuk else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +50,10 @@ class Section:
     text: str
     pages: Pages | None = None
     footnotes: tuple[str, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        return heading_of(self.number, self.title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +91,14 @@ class Chunk:
     footnotes: tuple[Footnote, ...]  # those this chunk's own text refers to
     text: str  # shown to the user
     embed_text: str  # given to the encoder (title + heading + body)
+
+    @property
+    def heading(self) -> str:
+        return heading_of(self.section_number, self.section_title)
+
+    @property
+    def dossier(self) -> str | None:
+        return dossier_of(self.kamerstuk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +147,6 @@ class Filters:
         if self.doc_types and chunk.doc_type not in self.doc_types:
             return False
         if self.dossiers:
-            dossier = chunk.kamerstuk.rsplit("-", 1)[0] if chunk.kamerstuk else None
-            if dossier not in self.dossiers:
+            if chunk.dossier not in self.dossiers:
                 return False
         return True

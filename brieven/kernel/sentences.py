@@ -3,7 +3,7 @@
 A period ends a sentence unless it closes an abbreviation ("o.a.", "bijv.", "nr. 354",
 "d.w.z."), an initial ("H.M. de Jonge") or a list number at the start of a line or sentence
 ("7. Ga slim om ..."). Footnote markers (Unicode superscript digits, "beleid.¹⁰") stay with the
-sentence they follow (`ingest.refs.strip_markers` drops them before a sentence is embedded).
+sentence they follow (`brieven.kernel.refs.strip_markers` drops them before a sentence is embedded).
 """
 
 from __future__ import annotations
