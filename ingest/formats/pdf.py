@@ -20,7 +20,6 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
@@ -31,10 +30,7 @@ from brieven.kernel.types import Footnote
 from ingest.formats.notes import make_footnote
 from ingest.formats.pdf_markers import QA, mark_references
 from ingest.formats.publication import PUBLICATION_URL
-from ingest.raw import Block, Metadata, RawDocument
-
-if TYPE_CHECKING:
-    from ingest.parse import ParseLimits
+from ingest.raw import Block, Metadata, ParseLimits, RawDocument
 
 # pypdf reports every odd font or broken xref through its logger; a reader of letters has no use
 # for that on stderr. Real failures still surface as exceptions and become ParseError.

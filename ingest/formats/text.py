@@ -26,7 +26,7 @@ from brieven.kernel.refs import link_markers, to_superscript
 from brieven.kernel.types import Footnote
 from ingest import metadata
 from ingest.formats.notes import make_footnote as footnote
-from ingest.raw import Block, RawDocument
+from ingest.raw import Block, ParseLimits, RawDocument
 
 
 def decode(data: bytes) -> str:
@@ -43,7 +43,7 @@ class _Line:
     page: int | None = None
 
 
-def read(path: Path, data: bytes, limits: object = None) -> RawDocument:
+def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     text = decode(data).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\f\n")
     lines = [
         line.replace("\u00a0", " ").replace("\u200b", "").rstrip() for line in text.split("\n")
