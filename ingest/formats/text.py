@@ -10,7 +10,8 @@ What each kind brings and what is done about it:
 - PDF-derived text: lines wrapped at the page width, page heads and feet ("Pagina 3 van 32",
   letterhead lines repeated on every page), footnotes at page bottoms as lines starting with their
   number. Pages are counted, chrome removed and page-bottom footnotes lifted off in
-  `ingest.formats.text_pages`; wrapped lines are joined into paragraphs here.
+  `ingest.formats.text_pages`; wrapped lines are joined into paragraphs here, by the rules the
+  PDF reader shares (`ingest.formats.lines`).
 - Text from DOCX answers to Kamervragen: footnotes as "1) text" at the end, markers as " 1)".
 - OCR text: taken as it is.
 Markers of the footnotes found are rewritten as superscript digits.
@@ -25,6 +26,7 @@ from pathlib import Path
 from brieven.kernel.refs import link_markers, to_superscript
 from brieven.kernel.types import Footnote
 from ingest import metadata
+from ingest.formats.lines import join_lines
 from ingest.formats.notes import make_footnote as footnote
 from ingest.formats.text_pages import OWN_LINE, Line, page_footnotes, paginate
 from ingest.raw import Block, ParseLimits, RawDocument
@@ -200,9 +202,7 @@ def _paragraphs(lines: list[Line]) -> list[Block]:
             continue
         if not current:
             page = line.page
-            current = [text]
-        else:
-            current = _join(current, text)
+        current.append(text)
         following = _next_text(lines, i)
         if following is None or not _continues(text, following, wrapped, width):
             _flush(blocks, current, page)
@@ -246,19 +246,6 @@ def _short_heading(text: str) -> bool:
     return len(text) < 60 and not text.endswith((".", ",", ";", ":", "?", "!"))
 
 
-def _join(current: list[str], text: str) -> list[str]:
-    last = current[-1]
-    if (
-        re.search(r"[^\W\d_]-$", last)
-        and text[:1].islower()
-        and not re.match(r"(en|of|tot)\b", text)
-    ):
-        current[-1] = last[:-1] + text
-    else:
-        current.append(text)
-    return current
-
-
 def _flush(blocks: list[Block], current: list[str], page: int | None) -> None:
     if current:
-        blocks.append(Block(text=" ".join(current), page=page))
+        blocks.append(Block(text=join_lines(current), page=page))

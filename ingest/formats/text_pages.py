@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from brieven.kernel.refs import to_superscript
 from brieven.kernel.types import Footnote
+from ingest.formats.lines import join_lines
 from ingest.formats.notes import make_footnote as footnote
 
 
@@ -165,7 +166,7 @@ def page_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote]]:
                 in_zone_page = line.page
                 continue
         body.append(line)
-    return body, [footnote(number, _join_note(parts)) for number, parts in notes]
+    return body, [footnote(number, join_lines(parts)) for number, parts in notes]
 
 
 def _numbered_item(text: str, body: list[Line], below: list[Line]) -> bool:
@@ -228,21 +229,3 @@ def _marker_seen(text: str, number: str) -> bool:
     return bool(
         re.search(rf"(?:[^\W\d_]|[.,;:?!)’'”»]|[-–]\d{{4}})\s?{number}(?!\d)(?![.,]\d)", text)
     )
-
-
-def _join_note(parts: list[str]) -> str:
-    """Join a footnote's lines; a URL broken over lines is glued back together."""
-    text = ""
-    for part in parts:
-        part = part.strip()
-        if not text:
-            text = part
-        elif (
-            re.search(r"(https?://|www\.)\S*$", text)
-            and not part.startswith(("http", "www"))
-            and " " not in part
-        ):
-            text += part
-        else:
-            text += " " + part
-    return text
