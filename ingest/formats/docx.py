@@ -8,7 +8,7 @@ superscript marker, numbered in order of appearance as Word displays it.
 
 The zip is checked before anything is unpacked: a member total above MAX_UNPACKED bytes is
 refused (a "zip bomb" expands a small file into gigabytes). Legacy binary .doc never gets here:
-`ingest.parse` refuses it as an unsupported format.
+`ingest.readers` refuses it as an unsupported format.
 """
 
 from __future__ import annotations
