@@ -91,18 +91,18 @@ def _drop_letterhead_run(out: list[Line]) -> None:
         del out[-run:]
 
 
-# -- footnotes at page bottoms --------------------------------------------------------------
+# --- footnotes at page bottoms --------------------------------------------------------------------
 
 # Lines that stand alone in a letter's head: the addressee and the place-and-date line.
 OWN_LINE = re.compile(
     r"^(Aan de Voorzitters? van de .*Kamer.*"
     r"|(Den Haag|['’]?s[- ]Gravenhage|[A-Z][a-z]+),\s*\d{1,2}\s+[a-z]+\s+\d{4}\.?)$"
 )
-# A note's number, then its text after a space or glued to it ("1Kamerstuk", "2wetten.nl"; not
-# "2fa08538-…", an identifier).
 # Words a heading does not end on; a sentence cut at a line end often does.
 _OPEN_ENDINGS = frozenset("de het een en of van in op te is zijn wordt worden met voor aan".split())
 _NUMBERED = re.compile(r"^\d{1,3}\.\s+(\S.*)$")
+# A note's number, then its text after a space or glued to it ("1Kamerstuk", "2wetten.nl"; not
+# "2fa08538-…", an identifier).
 _NOTE_START = re.compile(r"^(\d{1,3})(?:\s+(\S.*)|(?=[A-Z«“‘]|[^\W\d_]{2,}\b)(\S.*))?$")
 _NOTE_WORDING = re.compile(
     r"^(Ter inzage|Raadpleegbaar|Kamerstuk|Zie |https?://|www\.)", re.IGNORECASE
