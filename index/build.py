@@ -37,7 +37,7 @@ from index import store, windows
 from ingest.chunk import chunk_letter
 from ingest.discover import find_files
 from ingest.guard import DEFAULT_GUARD, GuardLimits, parse_all
-from ingest.parse import ParseLimits
+from ingest.raw import ParseLimits
 
 DEFAULT_LIMITS = ParseLimits()
 _SHOWN = 10  # skipped files named in the error when nothing could be indexed

@@ -11,7 +11,6 @@ is replaced. Every other file is unaffected.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import math
 import os
 import resource
@@ -27,9 +26,9 @@ from pathlib import Path
 
 from brieven.kernel.errors import ParseError, ReaderLimitError
 from brieven.kernel.types import Letter
-from ingest.parse import ParseLimits, parse
+from ingest.parse import parse
+from ingest.raw import ParseLimits
 
-_READERS = ("pdf", "xml", "html", "text", "docx")
 _ORPHAN_GRACE_S = 5  # a worker whose build died gives up this long after its own deadline
 _SOURCE_ROOT = str(Path(__file__).resolve().parent.parent)  # the folder holding `ingest`
 
@@ -175,8 +174,6 @@ def _serve(connection: Connection) -> None:
     """Parse the files sent over `connection` one at a time, answering (kind, value) for each."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
     limits, guard = connection.recv()
-    for reader in _READERS:
-        importlib.import_module(f"ingest.formats.{reader}")
     with contextlib.suppress(ValueError, OSError):  # a limit this platform does not support
         resource.setrlimit(resource.RLIMIT_AS, (guard.memory_bytes, guard.memory_bytes))
     connection.send("ready")

@@ -3,6 +3,8 @@
 A parser reads a file into a `RawDocument`: body blocks in reading order, the footnotes it found,
 and whatever metadata the format states. Footnote markers inside block text are already written as
 Unicode superscript digits ("beleid.¹"), whatever the source used (`<sup>`, `<noot>`, "beleid.1").
+The `ParseLimits` a reader must respect live here too, beside what it returns, so the readers
+depend on this module only and never on `ingest.parse`, which calls them.
 """
 
 from __future__ import annotations
@@ -10,6 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from brieven.kernel.types import Footnote
+
+
+@dataclass(frozen=True, slots=True)
+class ParseLimits:
+    """What one file may cost to read: its size on disk, and a PDF's page count."""
+
+    max_bytes: int = 50 * 1024 * 1024
+    max_pages: int = 2000
 
 
 @dataclass(frozen=True, slots=True)

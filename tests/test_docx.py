@@ -10,7 +10,8 @@ import pytest
 
 from brieven.kernel.errors import FileTooLargeError, ParseError
 from ingest.formats import docx
-from ingest.parse import ParseLimits, parse
+from ingest.parse import parse
+from ingest.raw import ParseLimits
 from tests.conftest import LETTERS
 
 MOTIE = LETTERS / "moties_original_files" / "kst-36278-32.docx"

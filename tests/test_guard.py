@@ -16,7 +16,7 @@ from brieven.kernel.errors import ReaderLimitError
 from brieven.kernel.types import Letter
 from index import store
 from ingest.guard import GuardLimits, parse_all
-from ingest.parse import ParseLimits
+from ingest.raw import ParseLimits
 
 XML = LETTERS / "moties_xml" / "kst-29279-965.xml"
 

@@ -10,7 +10,8 @@ import pytest
 from brieven.kernel.errors import ParseError
 from brieven.kernel.refs import footnote_markers
 from ingest.formats import html
-from ingest.parse import ParseLimits, parse
+from ingest.parse import parse
+from ingest.raw import ParseLimits
 from tests.conftest import FIXTURES, LETTERS
 
 LETTER = FIXTURES / "kst-29362-354.html"

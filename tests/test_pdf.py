@@ -14,7 +14,8 @@ from brieven.kernel.errors import FileTooLargeError, ParseError
 from brieven.kernel.refs import footnote_markers
 from ingest.formats import pdf
 from ingest.formats.pdf_markers import mark_references
-from ingest.parse import ParseLimits, parse
+from ingest.parse import parse
+from ingest.raw import ParseLimits
 from tests.conftest import LETTERS
 
 AANHANGSEL = LETTERS / "aanhangsel_antwoorden_pdf" / "ah-tk-20232024-1076.pdf"

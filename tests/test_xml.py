@@ -8,7 +8,8 @@ import pytest
 
 from brieven.kernel.errors import ParseError
 from ingest.formats import xml
-from ingest.parse import ParseLimits, parse
+from ingest.parse import parse
+from ingest.raw import ParseLimits
 from tests.conftest import FIXTURES, LETTERS
 
 MOTIE = LETTERS / "moties_xml" / "kst-29279-965.xml"

@@ -9,7 +9,7 @@ from pathlib import Path
 from brieven.kernel.errors import IndexMissingError
 from index import store
 from ingest.guard import DEFAULT_GUARD, GuardLimits
-from ingest.parse import ParseLimits
+from ingest.raw import ParseLimits
 
 DEFAULT_LIMITS = ParseLimits()
 

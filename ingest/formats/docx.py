@@ -8,7 +8,7 @@ superscript marker, numbered in order of appearance as Word displays it.
 
 The zip is checked before anything is unpacked: a member total above MAX_UNPACKED bytes is
 refused (a "zip bomb" expands a small file into gigabytes). Legacy binary .doc never gets here:
-`ingest.parse` refuses it as an unsupported format.
+`ingest.readers` refuses it as an unsupported format.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import re
 import zipfile
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -29,10 +28,7 @@ from brieven.kernel.errors import FileTooLargeError, ParseError
 from brieven.kernel.refs import to_superscript
 from ingest.formats.notes import make_footnote
 from ingest.formats.xml import parse_xml
-from ingest.raw import Block, Metadata, RawDocument
-
-if TYPE_CHECKING:
-    from ingest.parse import ParseLimits
+from ingest.raw import Block, Metadata, ParseLimits, RawDocument
 
 MAX_UNPACKED = 200 * 1024 * 1024
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -7,7 +7,8 @@ From that this module rebuilds lines, then:
 - takes footnotes from the page bottoms: smaller type below the last line of body text, each
   starting with its number; URLs come from the note text and from link annotations over it;
 - rewrites each footnote's marker in the body text as Unicode superscript digits ("beleid.¹");
-- joins wrapped lines into paragraph blocks, undoing line-end hyphenation and broken URLs.
+- joins wrapped lines into paragraph blocks, undoing line-end hyphenation and broken URLs by
+  the rules the text reader shares (`ingest.formats.lines`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
@@ -28,13 +28,11 @@ from pypdf.errors import DependencyError
 from brieven.kernel.errors import FileTooLargeError, ParseError
 from brieven.kernel.refs import normalise_kamerstuk
 from brieven.kernel.types import Footnote
+from ingest.formats.lines import join_lines
 from ingest.formats.notes import make_footnote
 from ingest.formats.pdf_markers import QA, mark_references
 from ingest.formats.publication import PUBLICATION_URL
-from ingest.raw import Block, Metadata, RawDocument
-
-if TYPE_CHECKING:
-    from ingest.parse import ParseLimits
+from ingest.raw import Block, Metadata, ParseLimits, RawDocument
 
 # pypdf reports every odd font or broken xref through its logger; a reader of letters has no use
 # for that on stderr. Real failures still surface as exceptions and become ParseError.
@@ -58,9 +56,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _GLYPH_BULLET = re.compile(r"[\x80-\x9f\ue000-\uf8ff]")
 _NOTE_START = re.compile(r"^(\d{1,3})(?!\d)\s*(?=\S)")
 _BULLET = re.compile(r"^(?:[•▪◦●○■□–-]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
-_URL_TOKEN = re.compile(
-    r"^\(?(?:https?://|www\.|[\w-]+(?:\.[\w-]+)*\.(?:nl|eu|com|org|net|int)/)", re.I
-)
 
 
 @dataclass
@@ -281,7 +276,7 @@ def _split_footnotes(
         ]
         high, low = lines[0].y + lines[0].size, lines[-1].y - 2
         links = [uri for y0, y1, uri in page.links if low <= (y0 + y1) / 2 <= high]
-        notes.append(make_footnote(number, _join(texts), links))
+        notes.append(make_footnote(number, join_lines(texts), links))
     claimed = {id(line) for _, lines in groups for line in lines}
     body = [line for line in page.lines if id(line) not in claimed]
     return body, notes
@@ -298,7 +293,7 @@ def _blocks(lines: list[_Line]) -> list[Block]:
     blocks: list[Block] = []
     body_started = False
     for group in groups:
-        text = _join([line.text for line in group])
+        text = join_lines([line.text for line in group])
         heading = (
             body_started
             and all(line.bold for line in group)
@@ -331,27 +326,6 @@ def _breaks(previous: _Line, line: _Line, spacing: float) -> bool:
         return previous.text.endswith((".", "?", "!", ":")) or not wrapped
     gap = previous.y - line.y
     return gap > 1.4 * spacing or gap < -0.5 * spacing
-
-
-def _join(texts: list[str]) -> str:
-    """Join wrapped lines: undo line-end hyphenation and URLs broken over two lines."""
-    out = ""
-    for text in texts:
-        text = text.strip()
-        if not out:
-            out = text
-            continue
-        last = out.split()[-1]
-        if _URL_TOKEN.match(last) and (last[-1] in "/-_.=&?#%~:" or text.startswith("%")):
-            out += text
-        elif re.search(r"[^\W\d_]-$", out) and out[-2].islower() and text[:1].islower():
-            first = text.split()[0]
-            out = out + " " + text if first in ("en", "of", "tot", "noch") else out[:-1] + text
-        elif re.search(r"[^\W\d_]-$", out) and text[:1].isupper():
-            out += text  # a compound broken at its own hyphen: "West-" "Brabant"
-        else:
-            out += " " + text
-    return out
 
 
 def _metadata(reader: PdfReader, identifier: str | None) -> Metadata:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -22,10 +21,7 @@ from brieven.kernel.refs import to_superscript
 from brieven.kernel.types import Footnote
 from ingest.formats.notes import make_footnote
 from ingest.formats.publication import Printed, publication_metadata
-from ingest.raw import Block, Metadata, RawDocument
-
-if TYPE_CHECKING:
-    from ingest.parse import ParseLimits
+from ingest.raw import Block, Metadata, ParseLimits, RawDocument
 
 _BLOCKS = {"al", "tekstregel", "kop", "tussenkop", "titel", "datumtekst", "li.nr"}
 _HEADINGS = {"kop", "tussenkop", "titel"}
