@@ -6,7 +6,7 @@ and diversity among the passages returned.
   bare questions) are near every question and crowd out the passage that answers it; centring
   takes that common part out. An English question is first moved towards Dutch text
   (`index.language`). A chunk whose best pair of sentences is nearer the question than the
-  chunk as a whole takes that pair's similarity (`index.windows`).
+  chunk as a whole takes that pair's similarity (`index.pairs`).
 - Fusion: that similarity plus a share of the chunk's BM25 score scaled to [0, 1] by the best
   BM25 score among the admitted chunks. English questions share almost no words with Dutch
   letters, so BM25 gets no weight for them and a small one for Dutch questions
@@ -49,7 +49,7 @@ class Ranking:
     # Move an English question's vector by the mean Dutch-minus-English offset of
     # `index.language.PAIRS`: recall@5 for English .76 -> .92, MRR@10 .59 -> .70.
     shift_english: bool = True
-    # A chunk scores the best of its own similarity and its sentence pairs' (`index.windows`):
+    # A chunk scores the best of its own similarity and its sentence pairs' (`index.pairs`):
     # MRR@10 .74 -> .78, recall@5 for English .92 -> .96.
     sentence_pairs: bool = True
     # Share of the mean vector taken out of question, chunks and pairs: MRR@10 .78 -> .81 at 0.3

@@ -8,7 +8,7 @@ rebuilt index without a restart.
 Ranking: every chunk the filters admit gets a score, and the best k of those are returned. Filters
 therefore act before ranking, never on a cut-off list. A score is the centred cosine similarity of
 question and chunk (an English question moved towards Dutch first, `index.language`), or of
-one of the chunk's sentence pairs when that is higher (`index.windows`), plus a
+one of the chunk's sentence pairs when that is higher (`index.pairs`), plus a
 language-weighted share of its BM25 score (`index.lexical`); chunks of a letter the question names
 by number come first; further chunks of a section already returned are demoted
 (`index.ranking`). A passage's `score` is that final score, so it falls with rank.
@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from brieven.kernel.types import Chunk, Filters, IndexManifest, Passage
-from index import context, language, ranking, store, windows
+from index import context, language, pairs, ranking, store
 from index.lexical import LexicalIndex
 from index.ranking import Ranking
 
@@ -60,7 +60,7 @@ class _State:
         keys: dict[tuple[str, int], int] = {}
         self.neighbours = context.Neighbours(chunks)
         self.similarity = ranking.Centred(data.vectors, centre)
-        self.windows = windows.Windows(data.windows, data.window_rows, len(chunks), centre)
+        self.pairs = pairs.SentencePairs(data.pairs, data.pair_rows, len(chunks), centre)
         self.asking = np.fromiter((ranking.asking(c.text) for c in chunks), np.float32, len(chunks))
         self.sections = [keys.setdefault((c.source, c.section_index), len(keys)) for c in chunks]
         self._letters: dict[str, list[int]] = {}  # document number -> rows of that letter
@@ -192,7 +192,7 @@ class Searcher:
         if mask is not None:
             scores = np.where(mask, scores, -np.inf)
         if choices.sentence_pairs:
-            scores = state.windows.raise_scores(scores, query)
+            scores = state.pairs.raise_scores(scores, query)
         scores = scores - choices.question_penalty * state.asking
         weight = choices.lexical_weight_en if english else choices.lexical_weight_nl
         if weight:
