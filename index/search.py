@@ -61,7 +61,8 @@ class _State:
         self.neighbours = context.Neighbours(chunks)
         self.similarity = ranking.Centred(data.vectors, centre)
         self.pairs = pairs.SentencePairs(data.pairs, data.pair_rows, len(chunks), centre)
-        self.asking = np.fromiter((ranking.asking(c.text) for c in chunks), np.float32, len(chunks))
+        shares = (ranking.question_share(c.text) for c in chunks)
+        self.question_shares = np.fromiter(shares, np.float32, len(chunks))
         self.sections = [keys.setdefault((c.source, c.section_index), len(keys)) for c in chunks]
         self._letters: dict[str, list[int]] = {}  # document number -> rows of that letter
         known: dict[str, set[str]] = {}
@@ -193,7 +194,7 @@ class Searcher:
             scores = np.where(mask, scores, -np.inf)
         if choices.sentence_pairs:
             scores = state.pairs.raise_scores(scores, query)
-        scores = scores - choices.question_penalty * state.asking
+        scores = scores - choices.question_penalty * state.question_shares
         weight = choices.lexical_weight_en if english else choices.lexical_weight_nl
         if weight:
             scores = ranking.fuse(scores, state.lexical.scores(question), weight)

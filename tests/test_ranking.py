@@ -155,8 +155,8 @@ def test_answered_question_has_no_chunk_of_its_own_unanswered_one_keeps_it():
         ("", 0.0),
     ],
 )
-def test_asking_is_the_share_of_sentences_that_are_questions(text, share):
-    assert ranking.asking(text) == share
+def test_question_share_is_the_share_of_sentences_that_are_questions(text, share):
+    assert ranking.question_share(text) == share
 
 
 def test_chunks_that_only_ask_lose_the_question_penalty(letters_index, fake_encoder):
@@ -173,6 +173,6 @@ def test_chunks_that_only_ask_lose_the_question_penalty(letters_index, fake_enco
     for passage in penalised.search(question, k=40):
         if passage.chunk.id in stated:
             score, text = stated[passage.chunk.id]
-            assert passage.score == pytest.approx(score - 0.05 * ranking.asking(text), abs=1e-6)
-            asked += ranking.asking(text) > 0
+            assert passage.score == pytest.approx(score - 0.05 * ranking.question_share(text), abs=1e-6)
+            asked += ranking.question_share(text) > 0
     assert asked  # the comparison met chunks that ask
