@@ -106,7 +106,7 @@ class Searcher:
         self._encoder = encoder
         self._state = state
         self._reload_lock = threading.Lock()
-        self.ranking = choices
+        self.choices = choices
         # Where this model puts English and Dutch questions: encoded here (about 1.4 s, once
         # per model) rather than on the first question.
         self._languages = language.languages(encoder)
@@ -147,9 +147,9 @@ class Searcher:
             return []
         scores = self._scores(state, question, filters)
         # Merged neighbours free slots, so rank more candidates than the k passages returned.
-        wanted = k if self.ranking.context == "off" else 3 * k
+        wanted = k if self.choices.context == "off" else 3 * k
         rows, final = ranking.diverse_top(
-            scores, state.sections, wanted, self.ranking.section_penalty
+            scores, state.sections, wanted, self.choices.section_penalty
         )
         shown = context.passages(
             state.data.chunks,
@@ -157,7 +157,7 @@ class Searcher:
             rows,
             final,
             k,
-            self.ranking.context,
+            self.choices.context,
             state.data.sections,
         )
         return [
@@ -183,7 +183,7 @@ class Searcher:
 
     def _scores(self, state: _State, question: str, filters: Filters) -> np.ndarray:
         """One score per chunk row, -inf for the chunks `filters` does not admit."""
-        choices = self.ranking
+        choices = self.choices
         query = np.asarray(self._encoder.encode_query([question]), dtype=np.float32)[0]
         english = self._languages.of(question, query) == "en"
         if english and choices.shift_english:
@@ -211,5 +211,5 @@ class Searcher:
             if self._state.generation != generation:
                 data = store.load(self._index_dir)
                 store.check_compatible(data.manifest, self._encoder, self._index_dir)
-                self._state = _State(data, self._index_dir, self.ranking.centre)
+                self._state = _State(data, self._index_dir, self.choices.centre)
             return self._state
