@@ -54,9 +54,7 @@ class _State:
         self._masks: dict[Filters, np.ndarray] = {}
         self._masks_lock = threading.Lock()
         chunks = data.chunks
-        # Generations written before the lexical index existed get one built in memory.
-        lexical = LexicalIndex.load(folder / data.generation, len(chunks))
-        self.lexical = lexical if lexical is not None else LexicalIndex.build(chunks)
+        self.lexical = LexicalIndex.load(folder / data.generation, len(chunks))
         keys: dict[tuple[str, int], int] = {}
         self.neighbours = context.Neighbours(chunks)
         self.similarity = ranking.Centred(data.vectors, centre)

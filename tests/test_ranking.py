@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
 from conftest import FIXTURES, LETTERS, SEED
@@ -16,8 +14,6 @@ from index.ranking import Ranking
 from index.search import Searcher
 from ingest.chunk import chunk_letter
 from ingest.parse import parse
-
-MISSION = "Hoe gaat het kabinet om met het tekort aan personeel?"
 
 
 @pytest.fixture(scope="module")
@@ -58,17 +54,6 @@ def test_lexical_scores_match_dutch_word_forms_and_footnote_text():
     scores = lexical.scores("Sustainable Development Goals")
     assert "SDG’s" in chunks[int(np.argmax(scores))].text
     assert not lexical.scores("qqqzzz").any()
-
-
-def test_generation_without_lexical_files_still_searches(letters_index, tmp_path, fake_encoder):
-    copy = tmp_path / "old"
-    shutil.copytree(letters_index, copy, symlinks=True)
-    shutil.rmtree(copy / store.current_generation(copy) / LexicalIndex.FOLDER)
-    old = Searcher.open(copy, fake_encoder).search(MISSION, k=5)
-    new = Searcher.open(letters_index, fake_encoder).search(MISSION, k=5)
-    assert [(p.chunk.id, round(p.score, 6)) for p in old] == [
-        (p.chunk.id, round(p.score, 6)) for p in new
-    ]
 
 
 def test_fusion_adds_scaled_bm25_and_keeps_excluded_chunks_out():
