@@ -162,11 +162,9 @@ def _part(path: Path, previous: store.IndexData | None) -> _Part:
 def _previous(index_dir: Path, encoder) -> store.IndexData | None:
     """The current index when its vectors can be reused with this encoder, else None."""
     try:
-        previous = store.load(index_dir)
-        store.check_compatible(previous.manifest, encoder, index_dir)
+        return store.load(index_dir, encoder)
     except (IndexMissingError, IndexMismatchError):
         return None
-    return previous
 
 
 def _take_over(previous: store.IndexData, path: str, old: store.FileRecord) -> _Part:

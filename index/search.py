@@ -118,12 +118,11 @@ class Searcher:
         `choices` are the ranking settings (the measured defaults unless given, see `Ranking`).
         Raises IndexMissingError, or IndexMismatchError when `encoder` does not match the index.
         """
-        data = store.load(Path(index_dir))
         if encoder is None:
             from index.encoder import load_encoder
 
-            encoder = load_encoder(data.manifest.model_id)
-        store.check_compatible(data.manifest, encoder, Path(index_dir))
+            encoder = load_encoder(store.read_manifest(Path(index_dir)).model_id)
+        data = store.load(Path(index_dir), encoder)
         return cls(Path(index_dir), encoder, _State(data, Path(index_dir), choices.centre), choices)
 
     @property
@@ -207,7 +206,6 @@ class Searcher:
             return state
         with self._reload_lock:
             if self._state.generation != generation:
-                data = store.load(self._index_dir)
-                store.check_compatible(data.manifest, self._encoder, self._index_dir)
+                data = store.load(self._index_dir, self._encoder)
                 self._state = _State(data, self._index_dir, self.choices.centre)
             return self._state

@@ -114,13 +114,21 @@ def read_roots(index_dir: Path) -> tuple[str, ...]:
     return tuple(listing.get("roots", ()))
 
 
-def load(index_dir: Path) -> IndexData:
-    """Load the current generation whole. Raises IndexMissingError when there is none."""
+def load(index_dir: Path, encoder: object | None = None) -> IndexData:
+    """Load the current generation whole. Raises IndexMissingError when there is none.
+
+    With `encoder`, the generation's manifest is read and checked against it first
+    (`check_compatible`), so an index of another model or format is refused before its vectors
+    are read.
+    """
     index_dir = Path(index_dir)
     for _attempt in range(3):
         generation = _require_generation(index_dir)
         try:
-            return _load_generation(index_dir / generation, generation)
+            manifest = _read_manifest(index_dir / generation / _FILES["manifest"])
+            if encoder is not None:
+                check_compatible(manifest, encoder, index_dir)
+            return _load_generation(index_dir / generation, generation, manifest)
         except FileNotFoundError:
             continue  # swapped and cleaned up while we read: follow `current` again
     raise IndexMissingError(f"index at {index_dir} keeps changing while being read; try again")
@@ -154,8 +162,7 @@ def _require_generation(index_dir: Path) -> str:
     return generation
 
 
-def _load_generation(directory: Path, generation: str) -> IndexData:
-    manifest = _read_manifest(directory / _FILES["manifest"])
+def _load_generation(directory: Path, generation: str, manifest: IndexManifest) -> IndexData:
     index = faiss.read_index(str(directory / _FILES["vectors"]))
     vectors = (
         faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d)
