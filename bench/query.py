@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         if real_dir is None:
             real_dir = Path(scratch) / "real"
             build([Path("data/letters")], real_dir, encoder, progress=True)
-        real = store.load(real_dir)
+        real = store.load(real_dir, encoder)
         dossier = next((c.dossier for c in real.chunks if c.dossier), None)
 
         rows = [("real", real_dir)]
