@@ -6,7 +6,7 @@
 
 Measures, in one process and in this order: model load; parse + chunk of every file; bare
 sentence-transformers `encode` of every text a build embeds, the chunks' embedded texts and their
-sentence pairs (`index.windows`), with the "passage: " prompt, batch 32: what the model alone can
+sentence pairs (`index.pairs`), with the "passage: " prompt, batch 32: what the model alone can
 do; then `index.build.build` of the same files into a fresh temporary index (parse, chunk, embed,
 write). The ratio of the two texts/s figures is what the pipeline costs on top of the model
 (aim: >= 0.9); chunks/s is the rate at which letters become searchable passages. With
@@ -26,7 +26,7 @@ from pathlib import Path
 from query import peak_rss_mib
 
 from brieven.kernel.errors import ParseError
-from index import windows
+from index import pairs
 from index.build import build
 from index.encoder import BATCH_SIZE, load_encoder
 from ingest.chunk import chunk_letter
@@ -42,7 +42,7 @@ def embed_texts(corpus: Path) -> tuple[int, list[str]]:
             chunks += chunk_letter(parse(path))
         except ParseError:
             continue
-    texts = [chunk.embed_text for chunk in chunks] + windows.rows_of(chunks)[0]
+    texts = [chunk.embed_text for chunk in chunks] + pairs.rows_of(chunks)[0]
     return len(chunks), list(dict.fromkeys(texts))
 
 

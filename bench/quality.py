@@ -9,7 +9,7 @@ Rows (query-time choices, `index.ranking.Ranking`, all on the same index):
   +context X   plus small-to-big passages: a hit shown with neighbouring chunks of its section
                (`index.context`: adjacent hits merged / the next chunk / both neighbours)
   +shift       plus English questions moved towards Dutch (`index.language`)
-  +sentence pairs  plus a chunk scored by its best sentence pair too (`index.windows`)
+  +sentence pairs  plus a chunk scored by its best sentence pair too (`index.pairs`)
   +centre X    plus a share X of the mean vector taken out (`Ranking.centre`)
   default      the default ranking: all of the above with a share of 0.3, and chunks that only
                ask questions demoted (`Ranking.question_penalty`)

@@ -64,15 +64,15 @@ def synthetic(real: store.IndexData, size: int, seed: int = 0) -> store.IndexDat
         dataclasses.replace(real.chunks[i], id=f"synthetic#{row}")
         for row, i in enumerate(originals)
     )
-    pairs = np.bincount(real.window_rows, minlength=len(real.chunks))[originals]
+    pairs = np.bincount(real.pair_rows, minlength=len(real.chunks))[originals]
     manifest = dataclasses.replace(real.manifest, chunk_count=size)
     return dataclasses.replace(
         real,
         manifest=manifest,
         chunks=chunks,
         vectors=_unit_vectors(rng, size, real.manifest.dimension),
-        windows=_unit_vectors(rng, int(pairs.sum()), real.manifest.dimension),
-        window_rows=np.repeat(np.arange(size, dtype=np.int32), pairs),
+        pairs=_unit_vectors(rng, int(pairs.sum()), real.manifest.dimension),
+        pair_rows=np.repeat(np.arange(size, dtype=np.int32), pairs),
     )
 
 
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         if real_dir is None:
             real_dir = Path(scratch) / "real"
             build([Path("data/letters")], real_dir, encoder, progress=True)
-        real = store.load(real_dir)
+        real = store.load(real_dir, encoder)
         dossier = next((c.dossier for c in real.chunks if c.dossier), None)
 
         rows = [("real", real_dir)]

@@ -1,4 +1,4 @@
-"""Dict forms of the domain types for JSON output (`brieven ask --json`, the app)."""
+"""Dict forms of the domain types for JSON output (`brieven ask --json`, `brieven parse --json`)."""
 
 from __future__ import annotations
 

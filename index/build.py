@@ -4,7 +4,7 @@ Incremental by design, so rebuilding after a small change takes seconds:
 - a file whose path and content hash are unchanged (and parsed by the same ingest code and limits)
   is taken over whole from the current index: no parsing, no embedding;
 - a new or changed file is parsed and chunked; each chunk (and each sentence pair of a chunk,
-  `index.windows`) whose text the current index already holds reuses that vector, only the rest
+  `index.pairs`) whose text the current index already holds reuses that vector, only the rest
   go to the encoder;
 - a file no longer found drops out; a file that failed before and is unchanged is reported again
   without being re-read.
@@ -33,7 +33,7 @@ from brieven.kernel.errors import (
     ReaderLimitError,
 )
 from brieven.kernel.types import Chunk, Letter
-from index import store, windows
+from index import pairs, store
 from ingest.chunk import chunk_letter
 from ingest.discover import find_files
 from ingest.guard import DEFAULT_GUARD, GuardLimits, parse_all
@@ -50,7 +50,7 @@ class BuildReport:
     files_reused: int  # taken over from the previous index without parsing
     files_embedded: int  # parsed and chunked anew
     chunks_embedded: int  # sent to the encoder
-    pairs_embedded: int  # sentence pairs sent to the encoder (`index.windows`)
+    pairs_embedded: int  # sentence pairs sent to the encoder (`index.pairs`)
     chunk_count: int
     skipped: tuple[tuple[str, str], ...]  # (path, reason)
     written: bool  # False when nothing changed and the current index was kept
@@ -162,11 +162,9 @@ def _part(path: Path, previous: store.IndexData | None) -> _Part:
 def _previous(index_dir: Path, encoder) -> store.IndexData | None:
     """The current index when its vectors can be reused with this encoder, else None."""
     try:
-        previous = store.load(index_dir)
-        store.check_compatible(previous.manifest, encoder, index_dir)
+        return store.load(index_dir, encoder)
     except (IndexMissingError, IndexMismatchError):
         return None
-    return previous
 
 
 def _take_over(previous: store.IndexData, path: str, old: store.FileRecord) -> _Part:
@@ -174,7 +172,7 @@ def _take_over(previous: store.IndexData, path: str, old: store.FileRecord) -> _
     chunks = list(previous.chunks[rows])
     keys = {(chunk.source, chunk.section_index) for chunk in chunks}
     sections = {key: previous.sections[key] for key in keys if key in previous.sections}
-    first, end = np.searchsorted(previous.window_rows, [rows.start, rows.stop])
+    first, end = np.searchsorted(previous.pair_rows, [rows.start, rows.stop])
     return _Part(
         path,
         old,
@@ -182,8 +180,8 @@ def _take_over(previous: store.IndexData, path: str, old: store.FileRecord) -> _
         sections,
         previous.vectors[rows],
         reused=True,
-        pairs=previous.windows[first:end],
-        pair_rows=(previous.window_rows[first:end] - rows.start).tolist(),
+        pairs=previous.pairs[first:end],
+        pair_rows=(previous.pair_rows[first:end] - rows.start).tolist(),
     )
 
 
@@ -243,7 +241,7 @@ def _embed(
     known = _known_vectors(previous)
     pair_texts: list[list[str]] = []
     for part in fresh:
-        texts, part.pair_rows = windows.rows_of(part.chunks)
+        texts, part.pair_rows = pairs.rows_of(part.chunks)
         pair_texts.append(texts)
     chunk_texts = (chunk.embed_text for part in fresh for chunk in part.chunks)
     chunk_todo = [t for t in dict.fromkeys(chunk_texts) if t not in known]
@@ -259,8 +257,8 @@ def _embed(
         known |= dict(zip(todo, np.asarray(vectors, dtype=np.float32), strict=True))
     for part, texts in zip(fresh, pair_texts, strict=True):
         part.vectors = np.stack([known[chunk.embed_text] for chunk in part.chunks])
-        pairs = [known[text] for text in texts]
-        part.pairs = np.stack(pairs) if pairs else np.zeros((0, encoder.dimension), np.float32)
+        found = [known[text] for text in texts]
+        part.pairs = np.stack(found) if found else np.zeros((0, encoder.dimension), np.float32)
     return len(chunk_todo), len(pair_todo)
 
 
@@ -268,7 +266,7 @@ def _known_vectors(previous: store.IndexData | None) -> dict[str, np.ndarray]:
     """Text -> vector for every chunk and sentence pair of the current index."""
     if previous is None:
         return {}
-    known = dict(zip(windows.rows_of(previous.chunks)[0], previous.windows, strict=True))
+    known = dict(zip(pairs.rows_of(previous.chunks)[0], previous.pairs, strict=True))
     known.update(
         (chunk.embed_text, vector)
         for chunk, vector in zip(previous.chunks, previous.vectors, strict=True)
@@ -296,14 +294,14 @@ def _assemble(parts: list[_Part], roots, encoder, fingerprint: str) -> store.Ind
         ingest=fingerprint,
     )
     vectors = np.concatenate([part.vectors for part in indexed]).astype(np.float32, copy=False)
-    pairs = np.concatenate([part.pairs for part in indexed]).astype(np.float32, copy=False)
+    pair_vectors = np.concatenate([p.pairs for p in indexed]).astype(np.float32, copy=False)
     pair_rows = [records[part.path].first + row for part in indexed for row in part.pair_rows]
     return store.IndexData(
         manifest=manifest,
         chunks=tuple(chunks),
         vectors=vectors,
-        windows=pairs,
-        window_rows=np.asarray(pair_rows, dtype=np.int32),
+        pairs=pair_vectors,
+        pair_rows=np.asarray(pair_rows, dtype=np.int32),
         sections=sections,
         files=records,
         roots=tuple(str(p) for p in roots),

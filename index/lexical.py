@@ -66,11 +66,9 @@ class LexicalIndex:
             self._model.save(str(target), show_progress=False)
 
     @classmethod
-    def load(cls, directory: Path, size: int) -> LexicalIndex | None:
-        """The index saved in `directory`, or None when it holds none (an older generation)."""
+    def load(cls, directory: Path, size: int) -> LexicalIndex:
+        """The index saved in `directory` (a generation folder) for `size` chunks."""
         target = Path(directory) / cls.FOLDER
-        if not target.is_dir():
-            return None
         if size == 0:
             return cls(bm25s.BM25(), 0)
         return cls(bm25s.BM25.load(str(target), show_progress=False), size)

@@ -6,7 +6,7 @@ and diversity among the passages returned.
   bare questions) are near every question and crowd out the passage that answers it; centring
   takes that common part out. An English question is first moved towards Dutch text
   (`index.language`). A chunk whose best pair of sentences is nearer the question than the
-  chunk as a whole takes that pair's similarity (`index.windows`).
+  chunk as a whole takes that pair's similarity (`index.pairs`).
 - Fusion: that similarity plus a share of the chunk's BM25 score scaled to [0, 1] by the best
   BM25 score among the admitted chunks. English questions share almost no words with Dutch
   letters, so BM25 gets no weight for them and a small one for Dutch questions
@@ -49,7 +49,7 @@ class Ranking:
     # Move an English question's vector by the mean Dutch-minus-English offset of
     # `index.language.PAIRS`: recall@5 for English .76 -> .92, MRR@10 .59 -> .70.
     shift_english: bool = True
-    # A chunk scores the best of its own similarity and its sentence pairs' (`index.windows`):
+    # A chunk scores the best of its own similarity and its sentence pairs' (`index.pairs`):
     # MRR@10 .74 -> .78, recall@5 for English .92 -> .96.
     sentence_pairs: bool = True
     # Share of the mean vector taken out of question, chunks and pairs: MRR@10 .78 -> .81 at 0.3
@@ -60,10 +60,10 @@ class Ranking:
     # small, not off: BM25 finds the rare name or acronym that the model does not know.
     lexical_weight_nl: float = 0.05
     lexical_weight_en: float = 0.0  # ... and for English ones (any weight lowered their recall)
-    # Subtracted times the share of a chunk's sentences that are questions (`asking`): MPs'
-    # questions resemble the user's question in form, not in answer. MRR@10 .81 -> .82 at 0.03
-    # (.82 at 0.02, .81 at 0.04); over the sample letters it keeps section 7 of 29362-354 in the
-    # top 3 for the Dutch staff-scarcity question, where the MPs' questions of 2024Z18883 had
+    # Subtracted times the share of a chunk's sentences that are questions (`question_share`):
+    # MPs' questions resemble the user's question in form, not in answer. MRR@10 .81 -> .82 at
+    # 0.03 (.82 at 0.02, .81 at 0.04); over the sample letters it keeps section 7 of 29362-354 in
+    # the top 3 for the Dutch staff-scarcity question, where the MPs' questions of 2024Z18883 had
     # pushed it to 4th.
     question_penalty: float = 0.03
     routing: bool = True
@@ -123,7 +123,7 @@ class Centred:
         return (vectors @ moved - self._mean @ moved) / (norms * np.linalg.norm(moved))
 
 
-def asking(text: str) -> float:
+def question_share(text: str) -> float:
     """The share of the text's sentences that end in a question mark (0 when it has none)."""
     ends = _SENTENCE_END.findall(text)
     return sum(end.endswith("?") for end in ends) / len(ends) if ends else 0.0

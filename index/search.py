@@ -8,7 +8,7 @@ rebuilt index without a restart.
 Ranking: every chunk the filters admit gets a score, and the best k of those are returned. Filters
 therefore act before ranking, never on a cut-off list. A score is the centred cosine similarity of
 question and chunk (an English question moved towards Dutch first, `index.language`), or of
-one of the chunk's sentence pairs when that is higher (`index.windows`), plus a
+one of the chunk's sentence pairs when that is higher (`index.pairs`), plus a
 language-weighted share of its BM25 score (`index.lexical`); chunks of a letter the question names
 by number come first; further chunks of a section already returned are demoted
 (`index.ranking`). A passage's `score` is that final score, so it falls with rank.
@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from brieven.kernel.types import Chunk, Filters, IndexManifest, Passage
-from index import context, language, ranking, store, windows
+from index import context, language, pairs, ranking, store
 from index.lexical import LexicalIndex
 from index.ranking import Ranking
 
@@ -54,14 +54,13 @@ class _State:
         self._masks: dict[Filters, np.ndarray] = {}
         self._masks_lock = threading.Lock()
         chunks = data.chunks
-        # Generations written before the lexical index existed get one built in memory.
-        lexical = LexicalIndex.load(folder / data.generation, len(chunks))
-        self.lexical = lexical if lexical is not None else LexicalIndex.build(chunks)
+        self.lexical = LexicalIndex.load(folder / data.generation, len(chunks))
         keys: dict[tuple[str, int], int] = {}
         self.neighbours = context.Neighbours(chunks)
         self.similarity = ranking.Centred(data.vectors, centre)
-        self.windows = windows.Windows(data.windows, data.window_rows, len(chunks), centre)
-        self.asking = np.fromiter((ranking.asking(c.text) for c in chunks), np.float32, len(chunks))
+        self.pairs = pairs.SentencePairs(data.pairs, data.pair_rows, len(chunks), centre)
+        shares = (ranking.question_share(c.text) for c in chunks)
+        self.question_shares = np.fromiter(shares, np.float32, len(chunks))
         self.sections = [keys.setdefault((c.source, c.section_index), len(keys)) for c in chunks]
         self._letters: dict[str, list[int]] = {}  # document number -> rows of that letter
         known: dict[str, set[str]] = {}
@@ -105,7 +104,7 @@ class Searcher:
         self._encoder = encoder
         self._state = state
         self._reload_lock = threading.Lock()
-        self.ranking = choices
+        self.choices = choices
         # Where this model puts English and Dutch questions: encoded here (about 1.4 s, once
         # per model) rather than on the first question.
         self._languages = language.languages(encoder)
@@ -119,12 +118,11 @@ class Searcher:
         `choices` are the ranking settings (the measured defaults unless given, see `Ranking`).
         Raises IndexMissingError, or IndexMismatchError when `encoder` does not match the index.
         """
-        data = store.load(Path(index_dir))
         if encoder is None:
             from index.encoder import load_encoder
 
-            encoder = load_encoder(data.manifest.model_id)
-        store.check_compatible(data.manifest, encoder, Path(index_dir))
+            encoder = load_encoder(store.read_manifest(Path(index_dir)).model_id)
+        data = store.load(Path(index_dir), encoder)
         return cls(Path(index_dir), encoder, _State(data, Path(index_dir), choices.centre), choices)
 
     @property
@@ -146,9 +144,9 @@ class Searcher:
             return []
         scores = self._scores(state, question, filters)
         # Merged neighbours free slots, so rank more candidates than the k passages returned.
-        wanted = k if self.ranking.context == "off" else 3 * k
+        wanted = k if self.choices.context == "off" else 3 * k
         rows, final = ranking.diverse_top(
-            scores, state.sections, wanted, self.ranking.section_penalty
+            scores, state.sections, wanted, self.choices.section_penalty
         )
         shown = context.passages(
             state.data.chunks,
@@ -156,7 +154,7 @@ class Searcher:
             rows,
             final,
             k,
-            self.ranking.context,
+            self.choices.context,
             state.data.sections,
         )
         return [
@@ -182,7 +180,7 @@ class Searcher:
 
     def _scores(self, state: _State, question: str, filters: Filters) -> np.ndarray:
         """One score per chunk row, -inf for the chunks `filters` does not admit."""
-        choices = self.ranking
+        choices = self.choices
         query = np.asarray(self._encoder.encode_query([question]), dtype=np.float32)[0]
         english = self._languages.of(question, query) == "en"
         if english and choices.shift_english:
@@ -192,8 +190,8 @@ class Searcher:
         if mask is not None:
             scores = np.where(mask, scores, -np.inf)
         if choices.sentence_pairs:
-            scores = state.windows.raise_scores(scores, query)
-        scores = scores - choices.question_penalty * state.asking
+            scores = state.pairs.raise_scores(scores, query)
+        scores = scores - choices.question_penalty * state.question_shares
         weight = choices.lexical_weight_en if english else choices.lexical_weight_nl
         if weight:
             scores = ranking.fuse(scores, state.lexical.scores(question), weight)
@@ -208,7 +206,6 @@ class Searcher:
             return state
         with self._reload_lock:
             if self._state.generation != generation:
-                data = store.load(self._index_dir)
-                store.check_compatible(data.manifest, self._encoder, self._index_dir)
-                self._state = _State(data, self._index_dir, self.ranking.centre)
+                data = store.load(self._index_dir, self._encoder)
+                self._state = _State(data, self._index_dir, self.choices.centre)
             return self._state

@@ -6,8 +6,9 @@ Layout of an index directory `DIR`:
     DIR/gen-20261128T184500123456Z-3f2a/
         manifest.json    IndexManifest: format, model, weights hash, dimension, counts, corpus hash
         vectors.faiss    faiss IndexFlatIP, one L2-normalised float32 row per chunk, in chunk order
-        windows.npy      one L2-normalised float32 row per sentence pair (`index.windows`)
-        window_rows.npy  the chunk row of each sentence pair, ascending
+        windows.npy      one L2-normalised float32 row per sentence pair (`index.pairs`)
+        window_rows.npy  the chunk row of each sentence pair, ascending (both files keep the
+                         names format 2 gave them, so indexes built before keep loading)
         chunks.jsonl     one Chunk per line (all fields, footnotes included), row i = vector i
         sections.jsonl   full text of every indexed section: {"source", "section_index", "text"}
         files.json       per source file: content hash, letter id, chunk row range or skip reason;
@@ -71,8 +72,8 @@ class IndexData:
     manifest: IndexManifest
     chunks: tuple[Chunk, ...]
     vectors: np.ndarray  # (len(chunks), dimension) float32
-    windows: np.ndarray  # (pairs, dimension) float32: sentence-pair vectors (`index.windows`)
-    window_rows: np.ndarray  # (pairs,) int32: the chunk row of each pair, ascending
+    pairs: np.ndarray  # (pairs, dimension) float32: sentence-pair vectors (`index.pairs`)
+    pair_rows: np.ndarray  # (pairs,) int32: the chunk row of each pair, ascending
     sections: dict[tuple[str, int], str]  # (source, section_index) -> section text
     files: dict[str, FileRecord]  # source path -> record
     roots: tuple[str, ...] = ()  # the paths the index was built from
@@ -82,8 +83,8 @@ class IndexData:
 _FILES = {
     "manifest": "manifest.json",
     "vectors": "vectors.faiss",
-    "windows": "windows.npy",
-    "window_rows": "window_rows.npy",
+    "pairs": "windows.npy",
+    "pair_rows": "window_rows.npy",
     "chunks": "chunks.jsonl",
     "sections": "sections.jsonl",
     "files": "files.json",
@@ -113,13 +114,21 @@ def read_roots(index_dir: Path) -> tuple[str, ...]:
     return tuple(listing.get("roots", ()))
 
 
-def load(index_dir: Path) -> IndexData:
-    """Load the current generation whole. Raises IndexMissingError when there is none."""
+def load(index_dir: Path, encoder: object | None = None) -> IndexData:
+    """Load the current generation whole. Raises IndexMissingError when there is none.
+
+    With `encoder`, the generation's manifest is read and checked against it first
+    (`check_compatible`), so an index of another model or format is refused before its vectors
+    are read.
+    """
     index_dir = Path(index_dir)
     for _attempt in range(3):
         generation = _require_generation(index_dir)
         try:
-            return _load_generation(index_dir / generation, generation)
+            manifest = _read_manifest(index_dir / generation / _FILES["manifest"])
+            if encoder is not None:
+                check_compatible(manifest, encoder, index_dir)
+            return _load_generation(index_dir / generation, generation, manifest)
         except FileNotFoundError:
             continue  # swapped and cleaned up while we read: follow `current` again
     raise IndexMissingError(f"index at {index_dir} keeps changing while being read; try again")
@@ -153,16 +162,15 @@ def _require_generation(index_dir: Path) -> str:
     return generation
 
 
-def _load_generation(directory: Path, generation: str) -> IndexData:
-    manifest = _read_manifest(directory / _FILES["manifest"])
+def _load_generation(directory: Path, generation: str, manifest: IndexManifest) -> IndexData:
     index = faiss.read_index(str(directory / _FILES["vectors"]))
     vectors = (
         faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d)
         .reshape(index.ntotal, index.d)
         .copy()
     )
-    windows = np.load(directory / _FILES["windows"])
-    window_rows = np.load(directory / _FILES["window_rows"])
+    pairs = np.load(directory / _FILES["pairs"])
+    pair_rows = np.load(directory / _FILES["pair_rows"])
     with open(directory / _FILES["chunks"], encoding="utf-8") as lines:
         chunks = tuple(chunk_from_dict(json.loads(line)) for line in lines)
     with open(directory / _FILES["sections"], encoding="utf-8") as lines:
@@ -172,18 +180,18 @@ def _load_generation(directory: Path, generation: str) -> IndexData:
             sections[(row["source"], row["section_index"])] = row["text"]
     listing = json.loads((directory / _FILES["files"]).read_text(encoding="utf-8"))
     files = {path: FileRecord(**record) for path, record in listing["files"].items()}
-    if len(chunks) != len(vectors) or not _pairs_fit(windows, window_rows, len(chunks), index.d):
+    if len(chunks) != len(vectors) or not _pairs_fit(pairs, pair_rows, len(chunks), index.d):
         raise IndexMismatchError(
             f"index generation {directory} holds {len(chunks)} chunks but {len(vectors)} vectors "
-            f"and {len(windows)} sentence-pair vectors for {len(window_rows)} pairs; "
+            f"and {len(pairs)} sentence-pair vectors for {len(pair_rows)} pairs; "
             f"rebuild with: brieven build --index {directory.parent}"
         )
     return IndexData(
         manifest=manifest,
         chunks=chunks,
         vectors=vectors,
-        windows=windows,
-        window_rows=window_rows,
+        pairs=pairs,
+        pair_rows=pair_rows,
         sections=sections,
         files=files,
         roots=tuple(listing.get("roots", ())),
@@ -191,11 +199,11 @@ def _load_generation(directory: Path, generation: str) -> IndexData:
     )
 
 
-def _pairs_fit(windows: np.ndarray, rows: np.ndarray, chunk_count: int, dimension: int) -> bool:
+def _pairs_fit(pairs: np.ndarray, rows: np.ndarray, chunk_count: int, dimension: int) -> bool:
     return (
-        windows.ndim == 2
-        and len(windows) == len(rows)
-        and (not len(windows) or windows.shape[1] == dimension)
+        pairs.ndim == 2
+        and len(pairs) == len(rows)
+        and (not len(pairs) or pairs.shape[1] == dimension)
         and bool(np.all((rows >= 0) & (rows < chunk_count)))
         and bool(np.all(np.diff(rows) >= 0))
     )
@@ -292,8 +300,8 @@ def _write_generation(directory: Path, data: IndexData) -> None:
     if len(vectors):
         index.add(vectors)
     faiss.write_index(index, str(directory / _FILES["vectors"]))
-    np.save(directory / _FILES["windows"], np.ascontiguousarray(data.windows, dtype=np.float32))
-    np.save(directory / _FILES["window_rows"], np.asarray(data.window_rows, dtype=np.int32))
+    np.save(directory / _FILES["pairs"], np.ascontiguousarray(data.pairs, dtype=np.float32))
+    np.save(directory / _FILES["pair_rows"], np.asarray(data.pair_rows, dtype=np.int32))
     with open(directory / _FILES["chunks"], "w", encoding="utf-8") as out:
         for chunk in data.chunks:
             out.write(json.dumps(chunk_to_dict(chunk), ensure_ascii=False) + "\n")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -92,6 +94,23 @@ def test_index_built_by_another_model_is_refused_with_what_to_run(corpus, tmp_pa
     assert "fake-encoder" in message and "other-model" in message
     assert f"brieven build --index {index_dir}" in message
     assert "--model fake-encoder" in message
+
+
+def test_an_older_format_is_refused_by_its_manifest_before_its_files_are_read(
+    corpus, tmp_path, fake_encoder
+):
+    """Format 1 had no sentence-pair files: the manifest, read first, tells what to run."""
+    index_dir = tmp_path / "index"
+    build([corpus], index_dir, fake_encoder, progress=False)
+    folder = index_dir / store.current_generation(index_dir)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "format_version": 1}))
+    for name in ("windows.npy", "window_rows.npy"):
+        (folder / name).unlink()
+
+    rebuild = re.escape(f"rebuild with: brieven build --index {index_dir}")
+    with pytest.raises(IndexMismatchError, match=f"format version 1.*{rebuild}"):
+        Searcher.open(index_dir, fake_encoder)
 
 
 def test_missing_index_says_how_to_build_one(tmp_path, fake_encoder):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
 from conftest import FIXTURES, LETTERS, SEED
@@ -16,8 +14,6 @@ from index.ranking import Ranking
 from index.search import Searcher
 from ingest.chunk import chunk_letter
 from ingest.parse import parse
-
-MISSION = "Hoe gaat het kabinet om met het tekort aan personeel?"
 
 
 @pytest.fixture(scope="module")
@@ -58,17 +54,6 @@ def test_lexical_scores_match_dutch_word_forms_and_footnote_text():
     scores = lexical.scores("Sustainable Development Goals")
     assert "SDG’s" in chunks[int(np.argmax(scores))].text
     assert not lexical.scores("qqqzzz").any()
-
-
-def test_generation_without_lexical_files_still_searches(letters_index, tmp_path, fake_encoder):
-    copy = tmp_path / "old"
-    shutil.copytree(letters_index, copy, symlinks=True)
-    shutil.rmtree(copy / store.current_generation(copy) / LexicalIndex.FOLDER)
-    old = Searcher.open(copy, fake_encoder).search(MISSION, k=5)
-    new = Searcher.open(letters_index, fake_encoder).search(MISSION, k=5)
-    assert [(p.chunk.id, round(p.score, 6)) for p in old] == [
-        (p.chunk.id, round(p.score, 6)) for p in new
-    ]
 
 
 def test_fusion_adds_scaled_bm25_and_keeps_excluded_chunks_out():
@@ -155,8 +140,8 @@ def test_answered_question_has_no_chunk_of_its_own_unanswered_one_keeps_it():
         ("", 0.0),
     ],
 )
-def test_asking_is_the_share_of_sentences_that_are_questions(text, share):
-    assert ranking.asking(text) == share
+def test_question_share_is_the_share_of_sentences_that_are_questions(text, share):
+    assert ranking.question_share(text) == share
 
 
 def test_chunks_that_only_ask_lose_the_question_penalty(letters_index, fake_encoder):
@@ -173,6 +158,6 @@ def test_chunks_that_only_ask_lose_the_question_penalty(letters_index, fake_enco
     for passage in penalised.search(question, k=40):
         if passage.chunk.id in stated:
             score, text = stated[passage.chunk.id]
-            assert passage.score == pytest.approx(score - 0.05 * ranking.asking(text), abs=1e-6)
-            asked += ranking.asking(text) > 0
+            assert passage.score == pytest.approx(score - 0.05 * ranking.question_share(text), abs=1e-6)
+            asked += ranking.question_share(text) > 0
     assert asked  # the comparison met chunks that ask

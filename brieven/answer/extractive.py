@@ -20,7 +20,7 @@ from brieven.kernel.sentences import split_sentences
 from brieven.kernel.types import Answer, Passage
 
 MAX_PASSAGES = 3  # passages read for sentences, by rank
-MAX_SENTENCES = 12  # sentences embedded per question: ~300 ms on this 2-core CPU
+MAX_SENTENCES = 12  # sentences embedded per question: ~300 ms of encoding on a CPU
 MIN_WORDS = 4  # shorter "sentences" (headings, "Nr. 354") are not answers
 MAX_CHARS = 600  # longer ones (tables, OCR runs) are not shown as a sentence
 SCORED_CHARS = 200  # a sentence is scored on its opening, to bound the encoder's work
@@ -70,7 +70,7 @@ def extract(question: str, passages: Sequence[Passage], encoder) -> Answer:
 
 def _embed(encoder, texts: list[str]) -> np.ndarray:
     """Sentence vectors, embedded in groups of similar length (one batch would pad all to the
-    longest, which on a 2-core CPU costs more than the extra calls)."""
+    longest, which on a CPU costs more than the extra calls)."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     vectors = np.empty((len(texts), 0), dtype=np.float32)
     for start in range(0, len(order), GROUP):

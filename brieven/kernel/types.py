@@ -18,6 +18,7 @@ them back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 Pages = tuple[int, int]
 
@@ -113,7 +114,7 @@ class Answer:
     text: str  # sentences, each followed by its citation marker "[n]"
     citations: tuple[int, ...]  # passage ranks cited in `text`
     found: bool
-    method: str  # "extractive" | "llm"
+    method: Literal["extractive", "llm"]  # who wrote `text`: sentences picked, or an LLM
     notice: str | None = None  # e.g. "LLM unreachable; extractive answer shown"
 
 

@@ -4,7 +4,7 @@ A chunk's vector averages its whole text, so a question that one or two of its s
 can lose to a short chunk that matches the question's general drift. Each chunk of two or more
 sentences therefore also gets a vector for every pair of consecutive sentences of its shown text
 (footnote markers dropped). At query time a chunk scores the best of its own similarity and
-that of its pairs (`Windows.raise_scores`).
+that of its pairs (`SentencePairs.raise_scores`).
 
 Only the `pool` best chunks are looked at again, so a query costs one small product more however
 large the index. On dev (whole corpus, `bench/quality.py`): MRR@10 .78 without pairs, .81 with
@@ -32,7 +32,7 @@ def texts(chunk: Chunk) -> list[str]:
     return [" ".join(sentences[i : i + 2]) for i in range(len(sentences) - 1)]
 
 
-class Windows:
+class SentencePairs:
     """The sentence-pair vectors of one index generation; `rows[i]` is pair i's chunk row."""
 
     def __init__(

@@ -11,7 +11,7 @@ from conftest import LETTERS, SEED, FakeEncoder, copy_letters
 from brieven.kernel.errors import IndexMismatchError
 from brieven.kernel.refs import strip_markers
 from brieven.kernel.sentences import split_sentences
-from index import store, windows
+from index import pairs, store
 from index.build import build
 from index.ranking import Ranking
 from index.search import Searcher
@@ -23,12 +23,12 @@ def test_pairs_are_consecutive_sentences_without_footnote_markers():
     chunks = chunk_letter(parse(SEED))
     marked = next(c for c in chunks if "¹" in c.text or "²" in c.text)
     sentences = split_sentences(strip_markers(marked.text))
-    pairs = windows.texts(marked)
-    assert len(pairs) == len(sentences) - 1 > 0
-    assert pairs[0] == f"{sentences[0]} {sentences[1]}"
-    assert pairs[-1] == f"{sentences[-2]} {sentences[-1]}"
-    assert not any(ch in "".join(pairs) for ch in "¹²³⁴⁵⁶⁷⁸⁹")
-    assert windows.texts(dataclasses.replace(marked, text="Ja.")) == []
+    texts = pairs.texts(marked)
+    assert len(texts) == len(sentences) - 1 > 0
+    assert texts[0] == f"{sentences[0]} {sentences[1]}"
+    assert texts[-1] == f"{sentences[-2]} {sentences[-1]}"
+    assert not any(ch in "".join(texts) for ch in "¹²³⁴⁵⁶⁷⁸⁹")
+    assert pairs.texts(dataclasses.replace(marked, text="Ja.")) == []
 
 
 @pytest.fixture
@@ -42,13 +42,13 @@ def built(tmp_path):
 def test_every_generation_holds_one_vector_per_pair_in_chunk_order(built):
     index_dir, report = built
     data = store.load(index_dir)
-    texts, rows = windows.rows_of(data.chunks)
-    assert len(data.windows) == len(data.window_rows) == len(texts) > 0
+    texts, rows = pairs.rows_of(data.chunks)
+    assert len(data.pairs) == len(data.pair_rows) == len(texts) > 0
     # each distinct text is embedded once, a pair equal to a chunk's text as that chunk
     chunk_texts = {chunk.embed_text for chunk in data.chunks}
     assert report.pairs_embedded == len(set(texts) - chunk_texts)
-    assert data.window_rows.tolist() == rows
-    assert np.allclose(data.windows, FakeEncoder().encode_document(texts), atol=1e-6)
+    assert data.pair_rows.tolist() == rows
+    assert np.allclose(data.pairs, FakeEncoder().encode_document(texts), atol=1e-6)
 
 
 def test_pairs_of_unchanged_files_are_taken_over_in_place_by_an_incremental_build(tmp_path):
@@ -63,9 +63,9 @@ def test_pairs_of_unchanged_files_are_taken_over_in_place_by_an_incremental_buil
 
     assert report.files_reused == 1 and report.files_embedded == 1
     data = store.load(index_dir)
-    texts, rows = windows.rows_of(data.chunks)
-    assert data.window_rows.tolist() == rows
-    assert np.allclose(data.windows, FakeEncoder().encode_document(texts), atol=1e-6)
+    texts, rows = pairs.rows_of(data.chunks)
+    assert data.pair_rows.tolist() == rows
+    assert np.allclose(data.pairs, FakeEncoder().encode_document(texts), atol=1e-6)
 
 
 def test_a_pairs_file_that_does_not_fit_the_chunks_is_refused(built):
@@ -80,8 +80,8 @@ def test_a_pairs_file_that_does_not_fit_the_chunks_is_refused(built):
 def test_best_pair_raises_its_chunk_and_filtered_chunks_stay_out():
     # chunk 0 has one pair pointing at the query; chunk 1 none; chunk 2 is filtered out
     query = np.array([1.0, 0.0, 0.0], dtype=np.float32)
-    pairs = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [1.0, 0.0, 0.0]], dtype=np.float32)
-    found = windows.Windows(pairs, np.array([0, 0, 2]), chunk_count=3, share=0.0)
+    vectors = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [1.0, 0.0, 0.0]], dtype=np.float32)
+    found = pairs.SentencePairs(vectors, np.array([0, 0, 2]), chunk_count=3, share=0.0)
     scores = np.array([0.2, 0.5, -np.inf])
     raised = found.raise_scores(scores, query)
     assert raised[0] == pytest.approx(1.0) and raised[1] == 0.5 and raised[2] == -np.inf
@@ -90,8 +90,8 @@ def test_best_pair_raises_its_chunk_and_filtered_chunks_stay_out():
 
 def test_only_the_pool_of_best_chunks_is_raised():
     query = np.array([1.0, 0.0], dtype=np.float32)
-    pairs = np.array([[1.0, 0.0], [1.0, 0.0]], dtype=np.float32)
-    found = windows.Windows(pairs, np.array([0, 1]), chunk_count=2, share=0.0)
+    vectors = np.array([[1.0, 0.0], [1.0, 0.0]], dtype=np.float32)
+    found = pairs.SentencePairs(vectors, np.array([0, 1]), chunk_count=2, share=0.0)
     raised = found.raise_scores(np.array([0.1, 0.3]), query, pool=1)
     assert raised.tolist() == pytest.approx([0.1, 1.0])
 
