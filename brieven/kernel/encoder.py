@@ -1,4 +1,4 @@
-"""The `Encoder` protocol: what every layer may ask of an embedding model, and a helper on it.
+"""The `Encoder` protocol: what every layer may ask of an embedding model, and two helpers on it.
 
 The real model (`index.encoder.SentenceTransformerEncoder`), the tests' fake (tests/conftest.py)
 and bench's `PrecomputedQueries` (bench/query.py) all meet it. Queries and documents are two
@@ -7,16 +7,21 @@ sentence-transformers' `encode_query` / `encode_document`; the identity (`model_
 `weights_hash`, `dimension`) is what an index manifest records and checks, as in simonw/llm's
 `EmbeddingModel`.
 
+- `encoded_once`: reference texts (the language pairs, the everyday texts) encoded once per model
+  and kept for the life of the process;
 - `in_length_batches`: texts encoded in batches of similar length, since one batch is padded to
   its longest text.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
 
 
 class Encoder(Protocol):
@@ -33,6 +38,24 @@ class Encoder(Protocol):
     ) -> np.ndarray:
         """Passages to vectors; `progress(n)` after each n texts done."""
         ...
+
+
+_kept: dict[tuple[str, str, str], object] = {}
+_lock = threading.Lock()
+
+
+def encoded_once(encoder: Encoder, name: str, encode: Callable[[Encoder], T]) -> T:
+    """`encode(encoder)`, worked out on first use per model and `name`, then kept.
+
+    A model is its `model_id` and `weights_hash`: two encoder objects with the same identity
+    (the real model and a stand-in that wraps it) share what is kept, so `encode` must give the
+    same result for both.
+    """
+    key = (encoder.model_id, encoder.weights_hash, name)
+    with _lock:
+        if key not in _kept:
+            _kept[key] = encode(encoder)
+        return _kept[key]  # type: ignore[return-value]  # `name` fixes what was kept
 
 
 def in_length_batches(
