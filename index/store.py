@@ -115,7 +115,7 @@ def read_roots(index_dir: Path) -> tuple[str, ...]:
     return tuple(listing.get("roots", ()))
 
 
-def load(index_dir: Path, encoder: object | None = None) -> IndexData:
+def load(index_dir: Path, encoder: Encoder | None = None) -> IndexData:
     """Load the current generation whole. Raises IndexMissingError when there is none.
 
     With `encoder`, the generation's manifest is read and checked against it first
