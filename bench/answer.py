@@ -24,6 +24,7 @@ import torch
 from query import percentiles
 
 from brieven.answer import compose
+from brieven.kernel.encoder import Encoder
 from index.build import build
 from index.encoder import load_encoder
 from index.search import Searcher
@@ -84,7 +85,7 @@ def main() -> int:
     return 0
 
 
-def report(searcher: Searcher, encoder) -> None:
+def report(searcher: Searcher, encoder: Encoder) -> None:
     for question in QUESTIONS[:3]:  # warm-up, and the everyday reference vectors
         compose(question, searcher.search(question), encoder)
     search_ms, total_ms, added_ms, added_cpu_ms, found = [], [], [], [], 0

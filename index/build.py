@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 import ingest
 from brieven import kernel
+from brieven.kernel.encoder import Encoder
 from brieven.kernel.errors import (
     EmptyIndexError,
     IndexMismatchError,
@@ -73,7 +74,7 @@ class _Part:
 def build(
     paths: Sequence[Path | str],
     index_dir: Path | str,
-    encoder,
+    encoder: Encoder,
     progress: bool = True,
     limits: ParseLimits = DEFAULT_LIMITS,
     wait: bool = False,
@@ -159,7 +160,7 @@ def _part(path: Path, previous: store.IndexData | None) -> _Part:
     return _Part(str(path), store.FileRecord(content_hash), [], {})
 
 
-def _previous(index_dir: Path, encoder) -> store.IndexData | None:
+def _previous(index_dir: Path, encoder: Encoder) -> store.IndexData | None:
     """The current index when its vectors can be reused with this encoder, else None."""
     try:
         return store.load(index_dir, encoder)
@@ -228,7 +229,7 @@ def _sections(letter: Letter, chunks: list[Chunk]) -> dict[tuple[str, int], str]
 
 
 def _embed(
-    parts: list[_Part], previous: store.IndexData | None, encoder, progress: bool
+    parts: list[_Part], previous: store.IndexData | None, encoder: Encoder, progress: bool
 ) -> tuple[int, int]:
     """Fill in the chunk and sentence-pair vectors of every part not taken over from `previous`,
     reusing stored vectors for identical text.
@@ -274,7 +275,7 @@ def _known_vectors(previous: store.IndexData | None) -> dict[str, np.ndarray]:
     return known
 
 
-def _assemble(parts: list[_Part], roots, encoder, fingerprint: str) -> store.IndexData:
+def _assemble(parts: list[_Part], roots, encoder: Encoder, fingerprint: str) -> store.IndexData:
     records: dict[str, store.FileRecord] = {}
     chunks: list[Chunk] = []
     sections: dict[tuple[str, int], str] = {}

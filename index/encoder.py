@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from brieven.kernel.encoder import in_length_batches
 from brieven.kernel.errors import ModelError
 from index import model as default_model
 
@@ -28,7 +29,7 @@ _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".onnx")
 
 
 class SentenceTransformerEncoder:
-    """A loaded sentence-transformers model with the brieven Encoder interface."""
+    """A loaded sentence-transformers model; meets `brieven.kernel.encoder.Encoder`."""
 
     def __init__(self, model, model_id: str, weights_hash: str, prompts: dict[str, str]) -> None:
         self._model = model
@@ -51,15 +52,14 @@ class SentenceTransformerEncoder:
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> np.ndarray:
         """Embed passages in batches, longest first (less padding), calling progress(batch size)."""
-        texts = list(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-        out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(order), BATCH_SIZE):
-            rows = order[start : start + BATCH_SIZE]
-            out[rows] = self._encode([texts[i] for i in rows], self.document_prompt)
-            if progress is not None:
-                progress(len(rows))
-        return out
+        return in_length_batches(
+            list(texts),
+            lambda batch: self._encode(batch, self.document_prompt),
+            self.dimension,
+            BATCH_SIZE,
+            longest_first=True,
+            progress=progress,
+        )
 
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
         if not texts:

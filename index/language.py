@@ -17,10 +17,11 @@ ones, so names and numbers count as Dutch, the letters' language.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 
 import numpy as np
+
+from brieven.kernel.encoder import Encoder, encoded_once
 
 PAIRS = (
     (
@@ -270,20 +271,15 @@ class Languages:
         return (moved / np.linalg.norm(moved)).astype(np.float32)
 
 
-_known: dict[tuple[str, str], Languages] = {}
-_lock = threading.Lock()
-
-
-def languages(encoder) -> Languages:
+def languages(encoder: Encoder) -> Languages:
     """The `Languages` of `encoder`, encoded on first use and kept."""
-    key = (encoder.model_id, encoder.weights_hash)
-    with _lock:
-        known = _known.get(key)
-        if known is None:
-            english = encoder.encode_query([english for english, _ in PAIRS])
-            dutch = encoder.encode_query([dutch for _, dutch in PAIRS])
-            known = _known[key] = Languages(
-                np.asarray(english, dtype=np.float32).mean(axis=0),
-                np.asarray(dutch, dtype=np.float32).mean(axis=0),
-            )
-    return known
+    return encoded_once(encoder, "language pairs", _encode_pairs)
+
+
+def _encode_pairs(encoder: Encoder) -> Languages:
+    english = encoder.encode_query([english for english, _ in PAIRS])
+    dutch = encoder.encode_query([dutch for _, dutch in PAIRS])
+    return Languages(
+        np.asarray(english, dtype=np.float32).mean(axis=0),
+        np.asarray(dutch, dtype=np.float32).mean(axis=0),
+    )

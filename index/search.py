@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from brieven.kernel.encoder import Encoder
 from brieven.kernel.types import Chunk, Filters, IndexManifest, Passage
 from index import context, language, pairs, ranking, store
 from index.lexical import LexicalIndex
@@ -99,7 +100,7 @@ class _State:
 
 
 class Searcher:
-    def __init__(self, index_dir: Path, encoder, state: _State, choices: Ranking) -> None:
+    def __init__(self, index_dir: Path, encoder: Encoder, state: _State, choices: Ranking) -> None:
         self._index_dir = Path(index_dir)
         self._encoder = encoder
         self._state = state
@@ -111,7 +112,10 @@ class Searcher:
 
     @classmethod
     def open(
-        cls, index_dir: Path | str, encoder=None, choices: Ranking = DEFAULT_RANKING
+        cls,
+        index_dir: Path | str,
+        encoder: Encoder | None = None,
+        choices: Ranking = DEFAULT_RANKING,
     ) -> Searcher:
         """Load the index at `index_dir`, and its model unless `encoder` is given.
 
@@ -134,7 +138,7 @@ class Searcher:
         return self._current().data.manifest.letter_count
 
     @property
-    def encoder(self):
+    def encoder(self) -> Encoder:
         return self._encoder
 
     def search(self, question: str, k: int = 5, filters: Filters = NO_FILTERS) -> list[Passage]:

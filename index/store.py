@@ -43,6 +43,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from brieven.kernel.encoder import Encoder
 from brieven.kernel.errors import IndexLockedError, IndexMismatchError, IndexMissingError
 from brieven.kernel.types import Chunk, Footnote, IndexManifest
 from index.lexical import LexicalIndex
@@ -114,7 +115,7 @@ def read_roots(index_dir: Path) -> tuple[str, ...]:
     return tuple(listing.get("roots", ()))
 
 
-def load(index_dir: Path, encoder: object | None = None) -> IndexData:
+def load(index_dir: Path, encoder: Encoder | None = None) -> IndexData:
     """Load the current generation whole. Raises IndexMissingError when there is none.
 
     With `encoder`, the generation's manifest is read and checked against it first
@@ -134,7 +135,7 @@ def load(index_dir: Path, encoder: object | None = None) -> IndexData:
     raise IndexMissingError(f"index at {index_dir} keeps changing while being read; try again")
 
 
-def check_compatible(manifest: IndexManifest, encoder: object, index_dir: Path) -> None:
+def check_compatible(manifest: IndexManifest, encoder: Encoder, index_dir: Path) -> None:
     """Refuse an index built by another model or format than the running one."""
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatchError(
@@ -230,7 +231,7 @@ def chunk_to_dict(chunk: Chunk) -> dict:
 
 
 def new_manifest(
-    encoder: object, chunk_count: int, letter_count: int, corpus_hash: str, **extra: str
+    encoder: Encoder, chunk_count: int, letter_count: int, corpus_hash: str, **extra: str
 ) -> IndexManifest:
     return IndexManifest(
         format_version=FORMAT_VERSION,

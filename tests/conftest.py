@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import unicodedata
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -33,13 +34,16 @@ def copy_letters(paths, folder: Path) -> Path:
 
 
 class FakeEncoder:
-    """Bag of hashed word stems: texts that share words get similar vectors. No model needed."""
+    """Bag of hashed word stems: texts that share words get similar vectors. No model needed.
+
+    Meets `brieven.kernel.encoder.Encoder`, like the real model.
+    """
 
     model_id = "fake-encoder"
     weights_hash = "fake"
     dimension = 256
 
-    def _encode(self, texts) -> np.ndarray:
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             text = unicodedata.normalize("NFKC", text).lower()
@@ -51,10 +55,12 @@ class FakeEncoder:
                 out[row] /= norm
         return out
 
-    def encode_query(self, texts) -> np.ndarray:
+    def encode_query(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts)
 
-    def encode_document(self, texts, progress=None) -> np.ndarray:
+    def encode_document(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
         vectors = self._encode(texts)
         if progress is not None:
             progress(len(texts))

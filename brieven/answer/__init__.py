@@ -13,13 +13,14 @@ from dataclasses import replace
 
 from brieven.answer.extractive import extract
 from brieven.answer.llm import LLMConfig, LLMError, generate
+from brieven.kernel.encoder import Encoder
 from brieven.kernel.types import Answer, Passage
 
 __all__ = ["LLMConfig", "LLMError", "compose"]
 
 
 def compose(
-    question: str, passages: Sequence[Passage], encoder, llm: LLMConfig | None = None
+    question: str, passages: Sequence[Passage], encoder: Encoder, llm: LLMConfig | None = None
 ) -> Answer:
     """Answer `question` from `passages` (ranked best first), with citation markers "[rank]"."""
     extractive = extract(question, passages, encoder)

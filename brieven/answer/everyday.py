@@ -11,9 +11,9 @@ vectors are computed once per model and kept.
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
+
+from brieven.kernel.encoder import Encoder, encoded_once
 
 TOP = 5  # the question's similarity to everyday text: mean of its best TOP matches
 
@@ -116,15 +116,8 @@ EVERYDAY = (
     "Welke kleur past bij een grijze bank? Kies kussens in warm geel of oker.",
 )
 
-_vectors: dict[tuple[str, str], np.ndarray] = {}
-_lock = threading.Lock()
 
-
-def everyday_similarity(encoder, query: np.ndarray) -> float:
+def everyday_similarity(encoder: Encoder, query: np.ndarray) -> float:
     """How close the (encoded) question is to everyday, non-government text."""
-    key = (encoder.model_id, encoder.weights_hash)
-    with _lock:
-        vectors = _vectors.get(key)
-        if vectors is None:
-            vectors = _vectors[key] = encoder.encode_document(list(EVERYDAY))
+    vectors = encoded_once(encoder, "everyday", lambda model: model.encode_document(EVERYDAY))
     return float(np.sort(vectors @ query)[-TOP:].mean())

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from brieven.answer.everyday import everyday_similarity
+from brieven.kernel.encoder import Encoder, in_length_batches
 from brieven.kernel.refs import strip_markers
 from brieven.kernel.sentences import split_sentences
 from brieven.kernel.types import Answer, Passage
@@ -49,7 +50,7 @@ def not_found() -> Answer:
     return Answer(text=NOT_FOUND_TEXT, citations=(), found=False, method="extractive")
 
 
-def extract(question: str, passages: Sequence[Passage], encoder) -> Answer:
+def extract(question: str, passages: Sequence[Passage], encoder: Encoder) -> Answer:
     """Answer `question` from sentences of `passages` (ranked best first)."""
     candidates = _candidates(passages)
     if not candidates:
@@ -68,18 +69,12 @@ def extract(question: str, passages: Sequence[Passage], encoder) -> Answer:
     )
 
 
-def _embed(encoder, texts: list[str]) -> np.ndarray:
+def _embed(encoder: Encoder, texts: list[str]) -> np.ndarray:
     """Sentence vectors, embedded in groups of similar length (one batch would pad all to the
     longest, which on a CPU costs more than the extra calls)."""
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    vectors = np.empty((len(texts), 0), dtype=np.float32)
-    for start in range(0, len(order), GROUP):
-        rows = order[start : start + GROUP]
-        group = encoder.encode_document([texts[i] for i in rows])
-        if not vectors.shape[1]:
-            vectors = np.empty((len(texts), group.shape[1]), dtype=np.float32)
-        vectors[rows] = group
-    return vectors
+    return in_length_batches(
+        texts, encoder.encode_document, encoder.dimension, GROUP, longest_first=False
+    )
 
 
 def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:
