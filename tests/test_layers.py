@@ -112,3 +112,16 @@ def test_the_import_reader_sees_every_form_of_import(tmp_path):
         "index/sub/mod.py imports brieven",
         "index/sub/mod.py imports brieven.cli",
     ]
+
+
+def test_there_is_one_encoder_protocol():
+    folders = ("brieven", "ingest", "index", "bench", "scripts", "tests")
+    found = [
+        f"{path.relative_to(ROOT).as_posix()}:{node.lineno}"
+        for path in [ROOT / "app.py", *(p for folder in folders for p in sources(folder))]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+        and node.name == "Encoder"
+        and any(ast.unparse(base).endswith("Protocol") for base in node.bases)
+    ]
+    assert len(found) == 1, found
