@@ -37,7 +37,9 @@ HEADING_BUDGET = 60  # cl100k tokens of section heading in the text that is embe
 
 def chunk_letter(letter: Letter) -> list[Chunk]:
     notes = {note.number: note for note in letter.footnotes}
-    answered = {n for s in letter.sections if _numbered(s, "Antwoord") for n in numbers_of(s.number)}
+    answered = {
+        n for s in letter.sections if _numbered(s, "Antwoord") for n in numbers_of(s.number)
+    }
     chunks: list[Chunk] = []
     for index, section in enumerate(letter.sections):
         numbers = numbers_of(section.number) if _numbered(section, "Vraag") else []
@@ -73,7 +75,7 @@ def chunk_letter(letter: Letter) -> list[Chunk]:
 def _numbered(section: Section, word: str) -> bool:
     """Whether the section is numbered "<word> n" ("Vraag 3", "Antwoord 3 en 4")."""
     parts = (section.number or "").split()
-    return len(parts) >= 2 and parts[0] == word and parts[1].isdigit()
+    return len(parts) >= 2 and parts[0] == word and parts[1].rstrip(",").isdigit()
 
 
 def embed_text(section: Section, text: str, notes: tuple[Footnote, ...]) -> str:

@@ -92,7 +92,9 @@ _ROLE = re.compile(
     r"|Minister(?:-president)?|Staatssecretaris)\b[^.;:]{0,120}?),?(?:\s+(?P<name>"
     r"(?:[A-Z][a-z]{0,2}\.\s?)+(?:[a-z]+ )*[A-Z][\w'’-]+.*))?$"
 )
-_NAME = re.compile(r"^(?:[A-Z][a-z]{0,2}\.\s?)*[A-ZÀ-Ý][\w'’-]+(?:[ -](?:[a-z]{1,3} )*[\w'’.-]+){0,5}$")
+_NAME = re.compile(
+    r"^(?:[A-Z][a-z]{0,2}\.\s?)*[A-ZÀ-Ý][\w'’-]+(?:[ -](?:[a-z]{1,3} )*[\w'’.-]+){0,5}$"
+)
 _SALUTATION = re.compile(r"^Geachte\b")
 
 
@@ -141,7 +143,7 @@ def read_letterhead(blocks: Sequence[Block]) -> tuple[tuple[Block, ...], Letterh
 
 
 def is_template(blocks: Sequence[Block]) -> bool:
-    """Whether the letter opens with a ministry letterhead: two of its labels in the first blocks."""
+    """Whether the letter opens with a ministry letterhead (two of its labels near the top)."""
     found = set()
     for block in blocks[:_HEAD]:
         text = block.text.strip()
@@ -222,7 +224,9 @@ def _running(label: re.Match[str]) -> bool:
     return kind == "reference" and bool(_REFERENCE.fullmatch(value))
 
 
-def _labelled(blocks: list[Block], i: int, label: re.Match[str], fields: _Fields) -> tuple[int, str]:
+def _labelled(
+    blocks: list[Block], i: int, label: re.Match[str], fields: _Fields
+) -> tuple[int, str]:
     kind = _LABELS[label.group("label").lower()]
     value = label.group("value").strip()
     if value and kind in ("one", "many") and (len(value) > 100 or re.search(r"[.!?] [A-Z]", value)):

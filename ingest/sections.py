@@ -125,7 +125,9 @@ def _is_qa(blocks: Sequence[Block]) -> bool:
 def _is_answer_label(text: str) -> bool:
     first = text.split("\n", 1)[0]
     return bool(
-        re.match(rf"^Antwoord(en)?(\s+(op\s+)?((?:vraag|vragen)\s+)?{_NUMBERS})?\s*[:.]?$", first, re.I)
+        re.match(
+            rf"^Antwoord(en)?(\s+(op\s+)?((?:vraag|vragen)\s+)?{_NUMBERS})?\s*[:.]?$", first, re.I
+        )
     )
 
 

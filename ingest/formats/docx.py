@@ -140,7 +140,11 @@ def _paragraph_text(paragraph) -> str:
 
 def _placeholder(text_element, field: list[str]) -> bool:
     """Template filler: a MERGEFIELD's "«name»" result, a content control showing its prompt."""
-    if field and "MERGEFIELD" in field[-1] and re.fullmatch(r"\s*«[^»]*»\s*", text_element.text or ""):
+    if (
+        field
+        and "MERGEFIELD" in field[-1]
+        and re.fullmatch(r"\s*«[^»]*»\s*", text_element.text or "")
+    ):
         return True
     for ancestor in text_element.iterancestors(f"{W}sdt"):
         properties = ancestor.find(f"{W}sdtPr")
