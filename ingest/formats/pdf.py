@@ -9,6 +9,7 @@ From that this module rebuilds lines, then:
 - rewrites each footnote's marker in the body text as Unicode superscript digits ("beleid.¹");
 - joins wrapped lines into paragraph blocks, undoing line-end hyphenation and broken URLs by
   the rules the text reader shares (`ingest.formats.lines`).
+Pages without text but with an image (scans) get their lines from OCR (`ingest.formats.pdf_ocr`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from brieven.kernel.types import Footnote
 from ingest.formats.lines import join_lines
 from ingest.formats.notes import make_footnote
 from ingest.formats.pdf_markers import QA, mark_references
+from ingest.formats.pdf_ocr import ocr_pages
 from ingest.formats.publication import PUBLICATION_URL
 from ingest.raw import Block, Metadata, ParseLimits, RawDocument
 
@@ -66,6 +68,7 @@ class _Line:
     size: float
     bold: bool
     page: int
+    ocr: bool = False  # read by OCR from the page image
 
 
 @dataclass
@@ -83,8 +86,9 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     if count > limits.max_pages:
         raise FileTooLargeError(path, f"{count} pages; the limit is {limits.max_pages} pages")
     pages = [_read_page(path, page, number) for number, page in enumerate(reader.pages, 1)]
+    _read_scans(path, data, pages, reader)
     if not any(line.text for page in pages for line in page.lines):
-        raise ParseError(path, "no extractable text in this PDF (a scan? run OCR on it first)")
+        raise ParseError(path, "no text in this PDF, not even by OCR of its page images")
 
     body_size = _body_size(pages)
     identifier = _drop_running(pages, body_size)
@@ -103,6 +107,31 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     return RawDocument(
         blocks=tuple(blocks), footnotes=tuple(footnotes), metadata=_metadata(reader, identifier)
     )
+
+
+def _read_scans(path: Path, data: bytes, pages: list[_Page], reader: PdfReader) -> None:
+    """Give the pages that have no text but an image (scanned pages) the lines OCR reads."""
+    scanned = [
+        page.number
+        for page, raw in zip(pages, reader.pages, strict=True)
+        if not page.lines and _has_image(raw)
+    ]
+    if not scanned:
+        return
+    for number, lines in ocr_pages(path, data, scanned).items():
+        pages[number - 1].lines = [
+            _Line(line.text, line.x, line.y, line.size, False, number, ocr=True) for line in lines
+        ]
+
+
+def _has_image(page) -> bool:
+    try:
+        objects = (page.get("/Resources") or {}).get_object().get("/XObject") or {}
+        return any(
+            item.get_object().get("/Subtype") == "/Image" for item in objects.get_object().values()
+        )
+    except Exception:  # a damaged resource dictionary: treat the page as having no image
+        return False
 
 
 def _open(path: Path, data: bytes) -> PdfReader:
@@ -217,7 +246,12 @@ def _drop_running(pages: list[_Page], body_size: float) -> str | None:
     identifier = None
     seen: Counter[str] = Counter()
     for page in pages:
-        keys = {_repeat_key(line.text) for line in page.lines if _in_margin(line, page)}
+        # "Vraag 3" / "Antwoord 8" at a page's top or bottom on two pages are no running head
+        keys = {
+            _repeat_key(line.text)
+            for line in page.lines
+            if _in_margin(line, page) and not QA.match(line.text)
+        }
         seen.update(keys)
     repeated = {key for key, n in seen.items() if len(pages) >= 2 and n >= max(2, len(pages) / 2)}
     for page in pages:
@@ -301,7 +335,8 @@ def _blocks(lines: list[_Line]) -> list[Block]:
             and not text.endswith((".", ",", ";", ":"))
         )
         body_started = body_started or (not group[0].bold and len(text) >= 80)
-        blocks.append(Block(text=text, page=group[0].page, heading=heading))
+        ocr = any(line.ocr for line in group)
+        blocks.append(Block(text=text, page=group[0].page, heading=heading, ocr=ocr))
     return blocks
 
 
