@@ -115,6 +115,7 @@ class _Fields:
     reference: str | None = None
     ministry: str | None = None
     role: str | None = None
+    signer: str | None = None  # the signature under a greeting, where no minister signed
 
     def take(self, kind: str, value: str) -> None:
         value = " ".join(value.split())
@@ -138,7 +139,8 @@ def read_letterhead(blocks: Sequence[Block]) -> tuple[tuple[Block, ...], Letterh
     sender = fields.role
     if sender and fields.ministry and " van " not in sender and " voor " not in sender:
         sender = f"{sender} ({fields.ministry})"
-    head = Letterhead(fields.title, fields.date, fields.reference, sender or fields.ministry)
+    sender = sender or fields.ministry or fields.signer
+    head = Letterhead(fields.title, fields.date, fields.reference, sender)
     return tuple(kept), head
 
 
@@ -229,7 +231,7 @@ def _labelled(
 ) -> tuple[int, str]:
     kind = _LABELS[label.group("label").lower()]
     value = label.group("value").strip()
-    if value and kind in ("one", "many") and (len(value) > 100 or re.search(r"[.!?] [A-Z]", value)):
+    if value and kind in ("one", "many") and _prose(value):
         return 0, ""  # "Bijlage 1 bevat …": a sentence of the body
     if kind == "many":
         return 1 + _address_lines(blocks, i + 1), ""
@@ -252,6 +254,15 @@ def _labelled(
         return 1, ""
     fields.take(kind, following)
     return 2, ""
+
+
+def _prose(value: str) -> bool:
+    """Whether a label's value reads as a sentence rather than names, numbers or an address:
+    mostly lower-case words ("1 bevat het overzicht van …"), where a list of addressees
+    ("Minister van Landbouw, Natuur en Voedselkwaliteit, mevrouw Schouten …") is mostly not."""
+    words = value.split()
+    lower = sum(1 for word in words if word[:1].islower())
+    return len(words) > 3 and lower / len(words) > 0.5 or len(value) > 400
 
 
 def _address_lines(blocks: list[Block], start: int) -> int:
@@ -302,7 +313,27 @@ def _without_closing(blocks: list[Block], fields: _Fields) -> list[Block]:
         while back >= 0 and back >= i - 2 and _closing_line(blocks[back].text.strip()):
             drop.add(back)
             back -= 1
-    return [block for i, block in enumerate(blocks) if i not in drop]
+    kept = [block for i, block in enumerate(blocks) if i not in drop]
+    return _without_signature(kept, fields)
+
+
+def _without_signature(blocks: list[Block], fields: _Fields) -> list[Block]:
+    """The blocks less a closing greeting with one or two short lines of signature after it
+    ("Met vriendelijke groet" / "Bert Roetert Voorzitter CBL"), which name the sender when no
+    minister signed."""
+    for i, block in enumerate(blocks):
+        if not _closing_line(block.text.strip()) or _ON_BEHALF.match(block.text.strip()):
+            continue
+        signature = []
+        for later in blocks[i + 1 : i + 3]:
+            text = later.text.strip()
+            if len(text) > 80 or text.endswith((".", ":", "?")) and not _NAME.match(text):
+                break
+            signature.append(text)
+        if signature:
+            fields.signer = fields.signer or " ".join(signature)
+            return blocks[:i] + blocks[i + 1 + len(signature) :]
+    return blocks
 
 
 def _closing_line(text: str) -> bool:

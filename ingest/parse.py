@@ -40,7 +40,7 @@ def parse_with_origin(
 ) -> tuple[Letter, str]:
     """The letter, and where its title came from: "sidecar", "Betreft" (the letterhead's subject
     line), "metadata" (what the format states), "text" (a subject the text states), "heading"
-    (the first section heading) or "filename"."""
+    (the first section heading), "opening" (its first sentence) or "filename"."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -98,6 +98,7 @@ def _letter(path: Path, data: bytes, raw: RawDocument) -> tuple[Letter, str]:
             (meta.title, "metadata"),
             (metadata.title_in([block.text for block in raw.blocks]), "text"),
             (next((s.title for s in parts if s.title), None), "heading"),
+            (metadata.opening([block.text for block in blocks]), "opening"),
             (path.stem, "filename"),
         )
         if value

@@ -75,5 +75,5 @@ def test_a_pdf_of_blank_pages_still_says_there_is_no_text(tmp_path):
 
     blank = tmp_path / "blank.pdf"
     Image.new("L", (200, 300), 255).save(blank, "PDF")
-    with pytest.raises(ParseError, match="no text"):
+    with pytest.raises(ParseError, match="no extractable text"):
         parse(blank)

@@ -88,7 +88,7 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     pages = [_read_page(path, page, number) for number, page in enumerate(reader.pages, 1)]
     _read_scans(path, data, pages, reader)
     if not any(line.text for page in pages for line in page.lines):
-        raise ParseError(path, "no text in this PDF, not even by OCR of its page images")
+        raise ParseError(path, "no extractable text in this PDF, nor any OCR could read")
 
     body_size = _body_size(pages)
     identifier = _drop_running(pages, body_size)
