@@ -33,6 +33,7 @@ from ingest.formats.lines import join_lines
 from ingest.formats.notes import make_footnote
 from ingest.formats.pdf_markers import QA, mark_references
 from ingest.formats.pdf_ocr import ocr_pages
+from ingest.formats.pdf_rise import RaisedMarkers
 from ingest.formats.publication import PUBLICATION_URL
 from ingest.raw import Block, Metadata, ParseLimits, RawDocument
 
@@ -78,6 +79,7 @@ class _Page:
     top: float
     lines: list[_Line]
     links: list[tuple[float, float, str]] = field(default_factory=list)  # (y low, y high, uri)
+    raised: list[tuple[str, str]] = field(default_factory=list)  # markers set raised (pdf_rise)
 
 
 def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
@@ -96,7 +98,9 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     body: list[_Line] = []
     for page in pages:
         page_body, page_notes = _split_footnotes(page, body_size, footnotes)
-        texts = mark_references([line.text for line in page_body], [n.number for n in page_notes])
+        texts = mark_references(
+            [line.text for line in page_body], [n.number for n in page_notes], page.raised
+        )
         for line, text in zip(page_body, texts, strict=True):
             line.text = text
         footnotes.extend(page_notes)
@@ -167,6 +171,7 @@ def _open(path: Path, data: bytes) -> PdfReader:
 def _read_page(path: Path, page, number: int) -> _Page:
     lines: list[_Line] = []
     runs: list[tuple[str, float, float, float, bool]] = []
+    raised = RaisedMarkers()
 
     def flush() -> None:
         text = _GLYPH_BULLET.sub("•", _CONTROL.sub("", "".join(run[0] for run in runs))).strip()
@@ -196,7 +201,7 @@ def _read_page(path: Path, page, number: int) -> _Page:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            page.extract_text(visitor_text=visit)
+            page.extract_text(visitor_text=visit, visitor_operand_before=raised.visit)
             box = page.mediabox
             links = _links(page)
     except RecursionError as exc:
@@ -206,7 +211,7 @@ def _read_page(path: Path, page, number: int) -> _Page:
             path, f"page {number} cannot be read ({type(exc).__name__}: {exc})"
         ) from exc
     flush()
-    return _Page(number, float(box.bottom), float(box.top), lines, links)
+    return _Page(number, float(box.bottom), float(box.top), lines, links, raised.found)
 
 
 def _multiply(m: list[float], n: list[float]) -> tuple[float, ...]:
