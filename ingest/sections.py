@@ -169,7 +169,8 @@ def _heading(
         return label, label, answer.group(2).strip()
     if qa:
         bare = _BARE_NUMBER.match(text)
-        if bare:
+        # the next question's number, not the aanhangsel's own ("548" above "Vragen van …")
+        if bare and int(bare.group(1)) <= int(last_question or 0) + 2:
             return f"Vraag {bare.group(1)}", f"Vraag {bare.group(1)}", ""
         question = _NUMBERED_QUESTION.match(text)
         if question and question.group(2).rstrip().endswith("?"):
