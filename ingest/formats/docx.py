@@ -11,8 +11,8 @@ Footnotes come in two kinds in answers to Kamervragen:
 - the notes of the questions, which the answer copies as typed text: a marker "1)" after the
   words ("gedrag2) waarin", "Sammy'? 1)") and the notes as a list after the last answer ("1) NOS,
   6 maart 2024 …", or a numbered Word list).
-Both become superscript markers, numbered together in order of appearance, as the published
-aanhangsel numbers them (the printed Word file shows two series that both start at 1).
+Both become superscript markers (`ingest.formats.docx_notes`): Word's footnotes keep the numbers
+Word displays, the typed notes are numbered after them.
 
 Field codes (DOCPROPERTY, MERGEFIELD, PAGE …) are instructions, never text; a MERGEFIELD's
 "«Aanhef»" result and a content control still showing its placeholder ("Klik of tik om tekst in

@@ -50,29 +50,35 @@ def typed_notes(
 def number_notes(
     blocks: list[Block], word_notes: dict[str, tuple[str, list[str]]], typed: dict[str, str]
 ) -> tuple[list[Block], list[Footnote]]:
-    """Blocks with each Word footnote reference and typed marker as a superscript number, in
-    order of appearance, and the footnotes under those numbers."""
-    footnotes: list[Footnote] = []
+    """Blocks with each Word footnote reference and typed marker as a superscript number, and the
+    footnotes under those numbers: Word's in order of appearance, as Word displays them, then
+    the typed ones, which Word does not count, after them."""
+    order = [
+        key
+        for block in blocks
+        for key in re.findall(f"{NOTE_REF}([^{NOTE_END}]*){NOTE_END}", block.text)
+    ]
     seen: dict[tuple[str, str], str] = {}
+    for key in order:
+        if key in word_notes:
+            seen.setdefault(("word", key), str(len(seen) + 1))
+    notes = {seen[("word", key)]: word_notes[key] for _, key in seen}
 
     def number(match: re.Match[str], text: str) -> str:
         word, marker = match.group(1), match.group(2)
         if word is not None:
-            key, note = ("word", word), word_notes.get(word)
-        else:
-            key, note = ("typed", marker), (typed.get(marker), [])
-            before = text[: match.start()]
-            if note[0] is None or before.count("(") > before.count(")"):
-                return match.group()  # "(zie vraag 2)": a parenthesis, not a marker
-        if note is None or note[0] is None:
-            return ""
-        if key not in seen:
-            seen[key] = str(len(seen) + 1)
-            footnotes.append(make_footnote(seen[key], *note))
-        return to_superscript(seen[key])
+            return to_superscript(seen[("word", word)]) if ("word", word) in seen else ""
+        before = text[: match.start()]
+        if marker not in typed or before.count("(") > before.count(")"):
+            return match.group()  # "(zie vraag 2)": a parenthesis, not a marker
+        if ("typed", marker) not in seen:
+            seen[("typed", marker)] = str(len(seen) + 1)
+            notes[seen[("typed", marker)]] = (typed[marker], [])
+        return to_superscript(seen[("typed", marker)])
 
     out = []
     for block in blocks:
         text = _TOKEN.sub(lambda m, t=block.text: number(m, t), block.text)
         out.append(Block(text=text, page=block.page, heading=block.heading, ocr=block.ocr))
+    footnotes = [make_footnote(n, *notes[n]) for n in sorted(notes, key=int)]
     return out, footnotes
