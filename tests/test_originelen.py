@@ -94,3 +94,19 @@ def test_aanhangsel_xml_html_and_pdf_give_the_same_sections():
     assert len(qa(xml)) == 18
     assert qa(xml) == qa(letters[".html"]) == qa(letters[".pdf"])
     assert {letter.date for letter in letters.values()} == {"2021-06-21"}
+
+
+def test_older_letterhead_whose_side_column_cuts_the_body_and_whose_note_is_small():
+    """The 2011 template puts its side column between two pages of one sentence, and its note
+    in 8 pt under 9 pt text."""
+    letter, origin = parse_with_origin(ORIGINALS / "kamerbrief_JenV_2011-03-01_draagmoederschap.pdf")
+    assert (letter.title, origin, letter.date) == ("Draagmoederschap", "Betreft", "2011-03-01")
+    assert letter.reference == "5687928/11"
+    assert letter.sender == "Staatssecretaris van Veiligheid en Justitie"
+    assert len(letter.sections) == 1 and LETTERHEAD.search(_body(letter)) is None
+    body = letter.sections[0].text
+    assert "tien gevallen in aanraking te komen met illegale opnemingen" in body
+    assert "hoogtechnologisch draagmoederschap.¹ Het VUmc" in body
+    assert "Bij hoogtechnologisch" not in body and "Teeven" not in body
+    assert [n.number for n in letter.footnotes] == ["1"]
+    assert letter.footnotes[0].text.startswith("Bij hoogtechnologisch draagmoederschap")

@@ -42,7 +42,9 @@ from ingest.raw import Block, Metadata, ParseLimits, RawDocument
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 MARGIN = 0.12  # top and bottom fraction of a page where running heads and feet live
-SMALL = 0.88  # footnote type is smaller than this fraction of the body type
+# Footnote type is smaller than this fraction of the body type (a 2011 JenV letter set its notes
+# in 8 pt under 9 pt body text: 0.89).
+SMALL = 0.95
 
 _RUNNING = re.compile(
     r"(?:Tweede|Eerste) Kamer, vergaderjaar \d{4}\s*[–-]\s*\d{4}\b.*$"
