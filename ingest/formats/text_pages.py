@@ -29,9 +29,11 @@ class Line:
     page: int | None = None
 
 
+# A page's foot; a line that opens with a number is a note citing a paper ("2Tweede Kamer,
+# vergaderjaar 2023–2024, 31 066, nr. 1372"), not a foot (ah-tk-20242025-561 lost three notes so).
 _PAGE_END = re.compile(
     r"^(\f|P ?agina \d+ van \d+|Pagina \d+ van \d+"
-    r"|.*Tweede Kamer, vergaderjaar \d{4}\s?[–-]\s?\d{4}, .*)$"
+    r"|(?!\d).*Tweede Kamer, vergaderjaar \d{4}\s?[–-]\s?\d{4}, .*)$"
 )
 _CHROME = re.compile(
     r"^((ah|kv)-tk-\d{8}-\d+|kv-tk-\d{4}Z\d{5}|.*ISSN ?\d{4}.*|> Retouradres.*)$", re.IGNORECASE
