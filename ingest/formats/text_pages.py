@@ -148,7 +148,9 @@ def page_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote]]:
         if (
             first
             and not _numbered_item(stripped, body, lines[i + 1 : i + 3])
-            and expected <= int(first.group()) <= expected + 1
+            # markers of earlier notes on the same page may come first ("2 Dit is …",
+            # "onderstreept.3", then "4 In deze brief …" in ah-tk-20242025-546)
+            and expected <= int(first.group()) <= expected + 3
             and _note_further_down(lines[i + 1 :], line.page, first.group())
         ):
             # Not the note but its marker, which the PDF set at the start of a line.
