@@ -56,6 +56,7 @@ def test_ocr_reads_back_a_scanned_answer_with_its_sections(tmp_path):
     read = set(_words(letter))
     expected = _words(born_digital)
     recovered = sum(1 for word in expected if word in read) / len(expected)
+    print(f"OCR recovered {recovered:.1%} of {len(expected)} words of four or more letters")
     assert recovered >= 0.95, f"only {recovered:.1%} of the words came back"
     numbers = [s.number for s in letter.sections if s.number]
     assert numbers == [s.number for s in born_digital.sections if s.number]

@@ -10,8 +10,11 @@ gaps between lines.
 Measured on the 2-page ministry scan of ministerie_originelen (blg-1007826), on the shared
 2-core machine under load: 6.2 s a page with one Tesseract thread, 48-75 s with two (OpenMP
 threads fight over busy cores), so Tesseract runs with OMP_THREAD_LIMIT=1; 300 dpi read the
-same 276 words as 200 dpi in 1.5x the time. pytesseract was chosen over ocrmypdf, which renders
-and OCRs through Ghostscript and writes a whole new PDF only for us to read its text back.
+same 276 words as 200 dpi in 1.5x the time. While a build embedded beside it, the same work took
+18 s a page (the 3-page test scan in tests/test_ocr.py: 0.05 pages/s; 0.18 pages/s without the
+build); `ingest.guard`'s default per-file limit of 600 s lets a 20-page scan through even then.
+ocrmypdf was not measured: it runs the same Tesseract after rendering through Ghostscript and
+writes a whole new PDF, whose text we would then read back, so it can only add time to this.
 
 Tesseract is a Debian package (`tesseract-ocr`, `tesseract-ocr-nld`), not a Python one; without
 it a scan is skipped with `OcrUnavailableError`, which names the packages, and tried again on the
