@@ -90,9 +90,10 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     if count > limits.max_pages:
         raise FileTooLargeError(path, f"{count} pages; the limit is {limits.max_pages} pages")
     pages = [_read_page(path, page, number) for number, page in enumerate(reader.pages, 1)]
-    _read_scans(path, data, pages, reader)
+    scanned = _read_scans(path, data, pages, reader)
     if not any(line.text for page in pages for line in page.lines):
-        raise ParseError(path, "no extractable text in this PDF, nor any OCR could read")
+        how = "OCR read none in its page images" if scanned else "it has no page images to OCR"
+        raise ParseError(path, f"no extractable text in this PDF, and {how}")
 
     body_size = _body_size(pages)
     identifier = _drop_running(pages, body_size)
@@ -115,19 +116,21 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     )
 
 
-def _read_scans(path: Path, data: bytes, pages: list[_Page], reader: PdfReader) -> None:
-    """Give the pages that have no text but an image (scanned pages) the lines OCR reads."""
+def _read_scans(path: Path, data: bytes, pages: list[_Page], reader: PdfReader) -> int:
+    """Give the pages that have no text but an image (scanned pages) the lines OCR reads; return
+    how many pages were read so."""
     scanned = [
         page.number
         for page, raw in zip(pages, reader.pages, strict=True)
         if not page.lines and _has_image(raw)
     ]
     if not scanned:
-        return
+        return 0
     for number, lines in ocr_pages(path, data, scanned).items():
         pages[number - 1].lines = [
             _Line(line.text, line.x, line.y, line.size, False, number, ocr=True) for line in lines
         ]
+    return len(scanned)
 
 
 def _has_image(page) -> bool:
