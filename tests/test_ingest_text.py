@@ -79,6 +79,8 @@ def test_numbered_headings_and_list_items_are_no_footnote_markers():
     assert "in euro 1. Algemene gegevens" in fiche.title
     water = "\n".join(section.text for section in parse(WATER).sections)
     assert "VEMW¹² over" in water and "gemaakt.¹¹" not in water
+    # "15." under the tussenkop "Bodem" numbers a paragraph (14. came before); the marker is glued
+    assert "Strategisch Plan¹⁵ verankerd" in water and "\n15. We versterken de regie" in water
 
 
 def test_water_letter_keeps_page_chrome_and_footnotes_out_of_the_body():

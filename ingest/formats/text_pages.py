@@ -176,7 +176,8 @@ def page_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote]]:
 def _numbered_item(text: str, body: list[Line], below: list[Line]) -> bool:
     """Whether a line "n. …" is a numbered heading or list item rather than a marker set apart
     with the sentence's full stop ("… natuurbranden" / "3. Hiermee" / "wordt …"). It is when the
-    line above ends a sentence or opens a list ("gemaakt.", "punten:"), or when the rest reads as
+    line above ends a sentence or opens a list ("gemaakt.", "punten:"), when the paragraph before
+    it carries the number before, or when the rest reads as
     a short heading ("1. Algemene gegevens"): no sentence end, not ending on a function word, and
     the next line does not carry on in lower case."""
     found = _NUMBERED.match(text)
@@ -184,6 +185,10 @@ def _numbered_item(text: str, body: list[Line], below: list[Line]) -> bool:
         return False
     last = next((line.text.rstrip() for line in reversed(body) if line.text.strip()), "")
     if last.endswith((".", ":", ";", "?", "!")):
+        return True
+    # the next of numbered paragraphs ("14. …" above, a tussenkop "Bodem", then "15. We …")
+    previous = f"{int(text.split('.')[0]) - 1}. "
+    if any(line.text.lstrip().startswith(previous) for line in body):
         return True
     rest = found.group(1)
     following = next((line.text.strip() for line in below if line.text.strip()), "")
