@@ -169,8 +169,25 @@ def page_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote]]:
                 expected = int(number) + 1
                 in_zone_page = line.page
                 continue
+        if _unnumbered_note(stripped, lines[i + 1 :], line.page, body, str(expected)):
+            # OCR lost the number of "1 Ter inzage gelegd …"; the marker above gives it
+            notes.append((str(expected), [stripped]))
+            expected += 1
+            in_zone_page = line.page
+            continue
         body.append(line)
     return body, [footnote(number, join_lines(parts)) for number, parts in notes]
+
+
+def _unnumbered_note(
+    text: str, below: list[Line], page: int | None, body: list[Line], number: str
+) -> bool:
+    """Whether a line is a note whose number OCR lost: it reads like one ("Ter inzage gelegd op
+    de bibliotheek"), stands among its page's last lines, and the marker it needs is above."""
+    if not text.startswith(("Ter inzage", "Raadpleegbaar via")):
+        return False
+    remaining = sum(1 for later in below if later.page == page)
+    return remaining <= 15 and _marker_seen("\n".join(b.text for b in body[-400:]), number)
 
 
 def _numbered_item(text: str, body: list[Line], below: list[Line]) -> bool:
