@@ -106,6 +106,8 @@ def show_passage(passage: Passage, question: str, searcher: Searcher) -> None:
         )
         st.markdown(f"**{present.escape(present.section_label(chunk))}**")
         st.caption(present.citation_line(chunk, passage.score))
+        if chunk.ocr:
+            st.caption(present.escape(present.OCR_NOTICE))
         st.markdown(present.highlight(chunk.text, question))
         if chunk.footnotes:
             st.markdown(

@@ -167,15 +167,21 @@ def section_label(chunk: Chunk) -> str:
 
 
 def citation_line(chunk: Chunk, score: float) -> str:
-    """Safe Markdown citing a passage's letter: kamerstuk, type, date, pages, and the score."""
+    """Safe Markdown citing a passage's letter: kamerstuk, type, sender, kenmerk, date, pages, and
+    the score."""
     facts = [
         f"Kamerstuk {chunk.kamerstuk}" if chunk.kamerstuk else None,
         chunk.doc_type,
+        chunk.sender,
+        f"kenmerk {chunk.reference}" if chunk.reference else None,
         format_date(chunk.date),
         format_pages(chunk.pages),
         f"score {score:.2f}",
     ]
     return " · ".join(escape(fact) for fact in facts if fact)
+
+
+OCR_NOTICE = "Read by OCR from a scanned page: the text may contain recognition errors."
 
 
 def passage_anchor(rank: int) -> str:

@@ -27,7 +27,9 @@ def footnote_to_dict(footnote: Footnote) -> dict[str, Any]:
 def passage_to_dict(passage: Passage) -> dict[str, Any]:
     """{"rank", "score", "text", "letter": {...}, "section": {...}, "pages", "footnotes": [...]}.
 
-    `letter.source` is the ingested file's path; `footnotes` are those the passage's text refers to.
+    `letter.source` is the ingested file's path; `letter.sender` the ministry and signer,
+    `letter.reference` its kenmerk; `footnotes` are those the passage's text refers to; `ocr` is
+    true when the text was read by OCR from page images, and may hold recognition errors.
     """
     chunk = passage.chunk
     return {
@@ -41,10 +43,13 @@ def passage_to_dict(passage: Passage) -> dict[str, Any]:
             "kamerstuk": chunk.kamerstuk,
             "url": chunk.url,
             "source": chunk.source,
+            "sender": chunk.sender,
+            "reference": chunk.reference,
         },
         "section": {"number": chunk.section_number, "title": chunk.section_title},
         "pages": list(chunk.pages) if chunk.pages else None,
         "footnotes": [footnote_to_dict(note) for note in chunk.footnotes],
+        "ocr": chunk.ocr,
     }
 
 
@@ -55,13 +60,15 @@ def section_to_dict(section: Section) -> dict[str, Any]:
         "text": section.text,
         "pages": list(section.pages) if section.pages else None,
         "footnotes": list(section.footnotes),
+        "ocr": section.ocr,
     }
 
 
 def letter_to_dict(letter: Letter) -> dict[str, Any]:
     """The letter in the JSON contract of `brieven parse --json`.
 
-    Keys: id, title, date, kamerstuk, doc_type, url, source, sections, footnotes.
+    Keys: id, title, date, kamerstuk, doc_type, url, source, sender, reference, sections,
+    footnotes.
     """
     return {
         "id": letter.id,
@@ -71,6 +78,8 @@ def letter_to_dict(letter: Letter) -> dict[str, Any]:
         "doc_type": letter.doc_type,
         "url": letter.url,
         "source": letter.source,
+        "sender": letter.sender,
+        "reference": letter.reference,
         "sections": [section_to_dict(section) for section in letter.sections],
         "footnotes": [footnote_to_dict(note) for note in letter.footnotes],
     }

@@ -28,6 +28,7 @@ from brieven.kernel.refs import footnote_markers, strip_markers
 from brieven.kernel.sentences import split_sentences
 from brieven.kernel.tokens import count_tokens, encoding
 from brieven.kernel.types import Chunk, Footnote, Letter, Section
+from ingest.sections import numbers_of
 
 BODY_BUDGET = 260  # cl100k tokens of shown text per chunk
 NOTE_BUDGET = 80  # cl100k tokens of footnote text appended to the text that is embedded
@@ -36,10 +37,13 @@ HEADING_BUDGET = 60  # cl100k tokens of section heading in the text that is embe
 
 def chunk_letter(letter: Letter) -> list[Chunk]:
     notes = {note.number: note for note in letter.footnotes}
-    answered = {s.number.split()[1] for s in letter.sections if _numbered(s, "Antwoord")}
+    answered = {
+        n for s in letter.sections if _numbered(s, "Antwoord") for n in numbers_of(s.number)
+    }
     chunks: list[Chunk] = []
     for index, section in enumerate(letter.sections):
-        if _numbered(section, "Vraag") and section.number.split()[1] in answered:
+        numbers = numbers_of(section.number) if _numbered(section, "Vraag") else []
+        if numbers and all(n in answered for n in numbers):
             continue
         for text in split_section(section.text):
             refs = tuple(notes[n] for n in footnote_markers(text) if n in notes)
@@ -60,15 +64,18 @@ def chunk_letter(letter: Letter) -> list[Chunk]:
                     footnotes=refs,
                     text=text,
                     embed_text=embed_text(section, text, refs),
+                    sender=letter.sender,
+                    reference=letter.reference,
+                    ocr=section.ocr,
                 )
             )
     return chunks
 
 
 def _numbered(section: Section, word: str) -> bool:
-    """Whether the section is numbered "<word> n" ("Vraag 3", "Antwoord 3")."""
+    """Whether the section is numbered "<word> n" ("Vraag 3", "Antwoord 3 en 4")."""
     parts = (section.number or "").split()
-    return len(parts) == 2 and parts[0] == word and parts[1].isdigit()
+    return len(parts) >= 2 and parts[0] == word and parts[1].rstrip(",").isdigit()
 
 
 def embed_text(section: Section, text: str, notes: tuple[Footnote, ...]) -> str:

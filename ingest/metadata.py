@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from brieven.kernel.refs import normalise_kamerstuk, references
+from brieven.kernel.refs import normalise_kamerstuk, references, strip_markers
+from brieven.kernel.sentences import split_sentences
 from ingest.raw import Metadata
 
 MONTHS = {
@@ -151,9 +152,32 @@ def _title(top: list[str], head: list[str]) -> str | None:
     if stated := _stated_title(top):
         return stated
     first = next(
-        (line.strip() for line in top if line.strip() and not _ID_LINE.match(line.strip())), None
+        (line.strip()[:200] for line in top if line.strip() and not _ID_LINE.match(line.strip())),
+        None,
     )
-    return first[:200] if first else None
+    if first and _NOT_OPENING.match(first):  # "Vergaderjaar 2017-2018" is no title
+        return opening(top) or first
+    return first
+
+
+# page chrome, the paper's heading, addressee, dateline and salutation: none of them a title
+_NOT_OPENING = re.compile(
+    r"^(?:Vergaderjaar \d{4}|Nr\. ?\d+$|(?:Tweede|Eerste) Kamer der Staten-Generaal$|Direct naar"
+    r"|• Download|Aan de [Vv]oorzitter|(?:De )?[Vv]oorzitter van de|Den Haag,|[’'‘]?s-Gravenhage"
+    r"|Geachte|Datum\b|>|\d+$|[A-Z][a-z]+, \d{1,2} \w+ \d{4})"
+)
+
+
+def opening(texts: list[str]) -> str | None:
+    """The letter's first sentence, as a title for a letter that states no subject ("Hierbij
+    bied ik u het Nationaal Sportakkoord «Sport verenigt Nederland» aan"), or None."""
+    for text in texts[:40]:
+        text = " ".join(text.split())
+        if len(text) < 40 or _NOT_OPENING.match(text) or not re.search(r" [a-z]{3,} ", text):
+            continue
+        sentence = split_sentences(strip_markers(text))[0].rstrip(".")
+        return sentence if len(sentence) <= 200 else sentence[:200].rsplit(" ", 1)[0] + " …"
+    return None
 
 
 def _stated_title(top: list[str]) -> str | None:

@@ -20,6 +20,7 @@ from brieven.kernel.refs import normalise_kamerstuk, references
 from brieven.kernel.types import Letter
 from ingest import metadata
 from ingest.discover import SIDECAR_SUFFIX
+from ingest.letterhead import read_letterhead
 from ingest.raw import Metadata, ParseLimits, RawDocument
 from ingest.readers import READERS, format_of
 from ingest.sections import sections
@@ -31,6 +32,15 @@ _DEFAULT_LIMITS = ParseLimits()
 
 def parse(path: str | Path, limits: ParseLimits = _DEFAULT_LIMITS) -> Letter:
     """Read one letter. Raises ParseError (or a subclass) naming the file and the reason."""
+    return parse_with_origin(path, limits)[0]
+
+
+def parse_with_origin(
+    path: str | Path, limits: ParseLimits = _DEFAULT_LIMITS
+) -> tuple[Letter, str]:
+    """The letter, and where its title came from: "sidecar", "Betreft" (the letterhead's subject
+    line), "metadata" (what the format states), "text" (a subject the text states), "heading"
+    (the first section heading), "opening" (its first sentence) or "filename"."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -66,9 +76,10 @@ def _sidecar(path: Path) -> dict[str, str]:
     return {key: str(values[key]) for key in _SIDECAR_KEYS if values.get(key)}
 
 
-def _letter(path: Path, data: bytes, raw: RawDocument) -> Letter:
+def _letter(path: Path, data: bytes, raw: RawDocument) -> tuple[Letter, str]:
     numbers = [note.number for note in raw.footnotes]
-    parts = sections(raw.blocks, numbers)
+    blocks, head = read_letterhead(raw.blocks)
+    parts = sections(blocks, numbers)
     if not any(section.text.strip() for section in parts):
         raise ParseError(path, "no text found (a scanned document without a text layer?)")
     meta: Metadata = raw.metadata
@@ -79,16 +90,23 @@ def _letter(path: Path, data: bytes, raw: RawDocument) -> Letter:
         if "kamerstuk" in side
         else meta.kamerstuk or normalise_kamerstuk(path.stem)
     ) or side.get("kamerstuk")
-    title = (
-        side.get("title")
-        or meta.title
-        or metadata.title_in([block.text for block in raw.blocks])
-        or next((s.title for s in parts if s.title), path.stem)
+    title, origin = next(
+        (value, origin)
+        for value, origin in (
+            (side.get("title"), "sidecar"),
+            (head.title, "Betreft"),
+            (meta.title, "metadata"),
+            (metadata.title_in([block.text for block in raw.blocks]), "text"),
+            (next((s.title for s in parts if s.title), None), "heading"),
+            (metadata.opening([block.text for block in blocks]), "opening"),
+            (path.stem, "filename"),
+        )
+        if value
     )
     date = (
         metadata.dutch_date(side["date"])
         if "date" in side
-        else meta.date or metadata.date_in([block.text for block in raw.blocks])
+        else meta.date or head.date or metadata.date_in([block.text for block in raw.blocks])
     )
     doc_type = (
         side.get("doc_type")
@@ -98,7 +116,7 @@ def _letter(path: Path, data: bytes, raw: RawDocument) -> Letter:
     )
     seen = list(meta.references) + references("\n".join(texts))
     own = {kamerstuk, path.stem.lower()}
-    return Letter(
+    letter = Letter(
         id=path.stem,
         title=" ".join(title.split()),
         date=date,
@@ -109,9 +127,11 @@ def _letter(path: Path, data: bytes, raw: RawDocument) -> Letter:
         sections=parts,
         footnotes=raw.footnotes,
         url=side.get("url") or meta.url or _publication_url(path.stem, kamerstuk),
-        sender=meta.sender,
+        sender=meta.sender or head.sender,
         references=tuple(ref for ref in dict.fromkeys(seen) if ref not in own),
+        reference=meta.reference or head.reference,
     )
+    return letter, origin
 
 
 def _publication_url(stem: str, kamerstuk: str | None) -> str | None:

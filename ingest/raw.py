@@ -27,6 +27,7 @@ class Block:
     text: str
     page: int | None = None  # 1-based page the block starts on, when the format has pages
     heading: bool = False  # the format itself marks this block as a heading (kop, h2, Heading 1)
+    ocr: bool = False  # read by OCR from a page image
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class Metadata:
     url: str | None = None
     sender: str | None = None
     references: tuple[str, ...] = ()
+    reference: str | None = None  # the sender's kenmerk
 
 
 @dataclass(frozen=True, slots=True)

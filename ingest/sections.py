@@ -23,9 +23,12 @@ from brieven.kernel.types import Section
 from ingest.raw import Block
 
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|\s)\s*([A-Z«‘'\"(][^\n]{1,200})$")
-_VRAAG = re.compile(r"^Vraag\s+(\d{1,3})\s*[:.]?\s*(.*)$", re.DOTALL)
+# one number or several: "3", "3 en 4", "4, 5, 6 en 7", "3 t/m 5", "3-4"
+_NUMBERS = r"\d{1,3}(?:\s*(?:,|en|t/m|-|–)\s*\d{1,3})*"
+_VRAAG = re.compile(rf"^(?:Vraag|Vragen)\s+({_NUMBERS})(?![\d,])\s*[:.]?\s*(.*)$", re.DOTALL)
 _ANTWOORD = re.compile(
-    r"^Antwoord(?:\s+op)?(?:\s+(?:vraag|op vraag))?\s*(\d{1,3})?\s*[:.]?\s*(.*)$",
+    rf"^Antwoord(?:en)?(?:\s+op)?(?:\s+(?:vraag|vragen|op vraag|op vragen))?\s*({_NUMBERS})?"
+    r"\s*[:.]?\s*(.*)$",
     re.DOTALL | re.IGNORECASE,
 )
 _BARE_NUMBER = re.compile(r"^(\d{1,3})[.)]?$")
@@ -45,6 +48,7 @@ class _Draft:
     title: str
     texts: list[str] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
+    ocr: bool = False
 
 
 def sections(blocks: Sequence[Block], footnote_numbers: Sequence[str] = ()) -> tuple[Section, ...]:
@@ -62,14 +66,15 @@ def sections(blocks: Sequence[Block], footnote_numbers: Sequence[str] = ()) -> t
         heading = _heading(blocks, i, qa, i >= start, last_question)
         if heading is None:
             drafts[-1].texts.append(text)
+            drafts[-1].ocr = drafts[-1].ocr or block.ocr
             if block.page is not None:
                 drafts[-1].pages.append(block.page)
             continue
         number, title, rest = heading
         if number and number.startswith("Vraag "):
-            last_question = number.split()[1]
-        if number and number.startswith("Antwoord ") and questions.get(number.split()[1]):
-            title = questions[number.split()[1]]
+            last_question = numbers_of(number)[-1]
+        if number and number.startswith("Antwoord ") and _asked(number, questions):
+            title = _asked(number, questions)
         current = drafts[-1]
         if not current.texts and len(drafts) > 1:
             current.number = number or current.number
@@ -80,8 +85,9 @@ def sections(blocks: Sequence[Block], footnote_numbers: Sequence[str] = ()) -> t
             drafts[-1].pages.append(block.page)
         if rest:
             drafts[-1].texts.append(rest)
+        drafts[-1].ocr = drafts[-1].ocr or block.ocr
         if number and number.startswith("Vraag ") and rest:
-            questions[number.split()[1]] = rest
+            questions[numbers_of(number)[0]] = rest
     _fill_questions(drafts, questions)
     wanted = set(footnote_numbers)
     out = []
@@ -91,7 +97,7 @@ def sections(blocks: Sequence[Block], footnote_numbers: Sequence[str] = ()) -> t
         body = "\n\n".join(draft.texts)
         markers = tuple(n for n in footnote_markers(body) if n in wanted)
         pages = (min(draft.pages), max(draft.pages)) if draft.pages else None
-        out.append(Section(draft.number, draft.title, body, pages, markers))
+        out.append(Section(draft.number, draft.title, body, pages, markers, draft.ocr))
     return tuple(out)
 
 
@@ -99,12 +105,17 @@ def _fill_questions(drafts: list[_Draft], questions: dict[str, str]) -> None:
     """An answer's title is its question: taken from the "Vraag n" section's text."""
     for draft in drafts:
         if draft.number and draft.number.startswith("Vraag ") and draft.texts:
-            questions.setdefault(draft.number.split()[1], draft.texts[0])
+            questions.setdefault(numbers_of(draft.number)[0], draft.texts[0])
     for draft in drafts:
         if draft.number and draft.number.startswith("Antwoord "):
-            question = questions.get(draft.number.split()[1])
+            question = _asked(draft.number, questions)
             if question and draft.title in ("", draft.number):
                 draft.title = question
+
+
+def _asked(answer: str, questions: dict[str, str]) -> str:
+    """The questions an answer answers, joined: its title."""
+    return " — ".join(questions[n] for n in numbers_of(answer) if n in questions)
 
 
 def _is_qa(blocks: Sequence[Block]) -> bool:
@@ -113,7 +124,24 @@ def _is_qa(blocks: Sequence[Block]) -> bool:
 
 def _is_answer_label(text: str) -> bool:
     first = text.split("\n", 1)[0]
-    return bool(re.match(r"^Antwoord(\s+(op\s+)?(vraag\s+)?\d{1,3})?\s*[:.]?$", first, re.I))
+    return bool(
+        re.match(
+            rf"^Antwoord(en)?(\s+(op\s+)?((?:vraag|vragen)\s+)?{_NUMBERS})?\s*[:.]?$", first, re.I
+        )
+    )
+
+
+def _label(word: str, numbers: str) -> str:
+    """ "Vraag 3", "Antwoord 3 en 4", "Antwoord 4, 5, 6 en 7": the numbers as printed."""
+    return f"{word} {' '.join(numbers.split())}"
+
+
+def numbers_of(label: str | None) -> list[str]:
+    """The question numbers of a "Vraag"/"Antwoord" label: "Antwoord 3 en 4" -> ["3", "4"]."""
+    found = re.findall(r"\d{1,3}", label or "")
+    if len(found) == 2 and re.search(r"t/m|-|–", label or ""):
+        return [str(n) for n in range(int(found[0]), int(found[1]) + 1)][:50]
+    return found
 
 
 def _body_start(blocks: Sequence[Block]) -> int:
@@ -131,16 +159,18 @@ def _heading(
     text = blocks[i].text.strip()
     first, _, rest = text.partition("\n")
     vraag = _VRAAG.match(text)
-    if vraag and (qa or len(first) < 12):
-        return f"Vraag {vraag.group(1)}", f"Vraag {vraag.group(1)}", vraag.group(2).strip()
+    if vraag and (qa or len(first) < 20):
+        label = _label("Vraag", vraag.group(1))
+        return label, label, vraag.group(2).strip()
     if _is_answer_label(text):
         answer = _ANTWOORD.match(text)
         number = answer.group(1) or last_question
-        label = f"Antwoord {number}" if number else "Antwoord"
+        label = _label("Antwoord", number) if number else "Antwoord"
         return label, label, answer.group(2).strip()
     if qa:
         bare = _BARE_NUMBER.match(text)
-        if bare:
+        # the next question's number, not the aanhangsel's own ("548" above "Vragen van …")
+        if bare and int(bare.group(1)) <= int(last_question or 0) + 2:
             return f"Vraag {bare.group(1)}", f"Vraag {bare.group(1)}", ""
         question = _NUMBERED_QUESTION.match(text)
         if question and question.group(2).rstrip().endswith("?"):

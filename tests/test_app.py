@@ -190,3 +190,29 @@ def test_html_and_markdown_in_a_letter_show_as_plain_text(app, index_dir, monkey
     assert not re.search(r"<(script|img|b)\b", rendered)
     assert set(re.findall(r'href="([a-z]*:?)', rendered)) <= {"http:", "https:", ""}
     assert "javascript" not in "".join(re.findall(r'href="[^"]*"', rendered))
+
+
+def test_a_ministry_letter_shows_its_sender_and_kenmerk(app, tmp_path, monkeypatch):
+    letter = FIXTURES / "originelen" / "kamerbrief_VWS_2025-09-08_aanbieding-AZWA.pdf"
+    directory = tmp_path / "index"
+    build([letter], directory, FakeEncoder(), progress=False)
+    monkeypatch.setenv("BRIEVEN_INDEX", str(directory))
+    ask(app.run(), "Aanvullend Zorg- en Welzijnsakkoord ondertekening moties")
+    shown = citations(app)
+    assert shown and all("Aanbieding Aanvullend Zorg- en Welzijnsakkoord (AZWA)" in c for c in shown)
+    assert "Minister van Volksgezondheid, Welzijn en Sport · kenmerk 4204015-1087289-PDIZA" in shown[0]
+    assert not any("OCR" in caption.value for caption in app.main.caption)
+
+
+@pytest.mark.slow
+def test_a_passage_read_by_ocr_says_so(app, tmp_path, monkeypatch):
+    pypdfium2 = pytest.importorskip("pypdfium2")
+    letter = FIXTURES / "originelen" / "kamerbrief_VWS_2025-09-08_aanbieding-AZWA.pdf"
+    scan = tmp_path / "scan.pdf"
+    page = pypdfium2.PdfDocument(letter.read_bytes())[0]
+    page.render(scale=200 / 72, grayscale=True).to_pil().save(scan, "PDF", resolution=200)
+    build([scan], tmp_path / "index", FakeEncoder(), progress=False)
+    monkeypatch.setenv("BRIEVEN_INDEX", str(tmp_path / "index"))
+    ask(app.run(), "Aanvullend Zorg- en Welzijnsakkoord")
+    notes = [c.value for c in app.main.caption if "OCR" in c.value]
+    assert notes and "may contain recognition errors" in visible(notes[0])

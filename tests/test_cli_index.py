@@ -17,8 +17,8 @@ SAMPLE = [
     LETTERS / "kamerbrieven_pages" / "kst-26488-72__zoek_officielebekendmakingen_nl.txt",
     LETTERS / "moties_xml" / "kst-29279-965.xml",
 ]
-PASSAGE_KEYS = {"rank", "score", "text", "letter", "section", "pages", "footnotes"}
-LETTER_KEYS = {"id", "title", "date", "kamerstuk", "url", "source"}
+PASSAGE_KEYS = {"rank", "score", "text", "letter", "section", "pages", "footnotes", "ocr"}
+LETTER_KEYS = {"id", "title", "date", "kamerstuk", "url", "source", "sender", "reference"}
 
 
 @pytest.fixture(autouse=True)

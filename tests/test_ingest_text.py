@@ -79,6 +79,8 @@ def test_numbered_headings_and_list_items_are_no_footnote_markers():
     assert "in euro 1. Algemene gegevens" in fiche.title
     water = "\n".join(section.text for section in parse(WATER).sections)
     assert "VEMW¹² over" in water and "gemaakt.¹¹" not in water
+    # "15." under the tussenkop "Bodem" numbers a paragraph (14. came before); the marker is glued
+    assert "Strategisch Plan¹⁵ verankerd" in water and "\n15. We versterken de regie" in water
 
 
 def test_water_letter_keeps_page_chrome_and_footnotes_out_of_the_body():
@@ -173,3 +175,19 @@ def test_every_sample_text_letter_parses():
     for path in sorted(LETTERS.rglob("*.txt")):
         letter = parse(path)
         assert letter.sections and letter.title, path
+
+
+def test_notes_that_cite_a_paper_are_no_page_foot_and_markers_land_where_printed():
+    """ah-tk-20242025-561 was the worst case: notes citing "Tweede Kamer, vergaderjaar …" were
+    taken for page feet, answers 4-6 landed in the notes, and "?1" stuck to "Antwoord 1"."""
+    letter = parse(FIXTURES / "ah-tk-20242025-561__pdf.txt")
+    assert [n.number for n in letter.footnotes] == ["1", "2", "3", "4"]
+    assert letter.footnotes[0].urls[0].startswith("https://www.nrc.nl/nieuws/2024/10/31/")
+    assert all("dezebehandelt" not in url for n in letter.footnotes for url in n.urls)
+    assert letter.footnotes[1].text == "Tweede Kamer, vergaderjaar 2023–2024, 31 066, nr. 1372"
+    text = "\n".join(s.text for s in letter.sections)
+    for marked in ("toeslagenfraude?¹", "losse signalen»?²", "Bulgaarse afkomst» ?³", "ingegaan.⁴"):
+        assert marked in text
+    assert "(ingezonden 1 november 2024)" in text and "dat 2 jaar terug" in text
+    numbers = [s.number for s in letter.sections if s.number]
+    assert numbers == [f"{kind} {n}" for n in range(1, 8) for kind in ("Vraag", "Antwoord")]

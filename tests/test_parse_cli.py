@@ -20,12 +20,15 @@ def test_parse_json_contract(capsys):
         "doc_type",
         "url",
         "source",
+        "sender",
+        "reference",
         "sections",
         "footnotes",
     }
     assert letter["kamerstuk"] == "29362-354" and letter["date"] == "2024-03-25"
     section = letter["sections"][-1]
-    assert set(section) == {"number", "title", "text", "pages", "footnotes"}
+    assert set(section) == {"number", "title", "text", "pages", "footnotes", "ocr"}
+    assert section["ocr"] is False
     assert section["number"] == "7"
     assert letter["footnotes"][0]["urls"] == [
         "https://www.kcbr.nl/beleid-en-regelgeving-ontwikkelen/beleidskompas"

@@ -16,7 +16,7 @@ from ingest.formats import pdf
 from ingest.formats.pdf_markers import mark_references
 from ingest.parse import parse
 from ingest.raw import ParseLimits
-from tests.conftest import LETTERS
+from tests.conftest import FIXTURES, LETTERS
 
 AANHANGSEL = LETTERS / "aanhangsel_antwoorden_pdf" / "ah-tk-20232024-1076.pdf"
 RUNNING = re.compile(r"Tweede Kamer, vergaderjaar|ISSN 0921|’s-Gravenhage 2024|^ah-tk-", re.M)
@@ -151,3 +151,17 @@ def test_marker_forms_in_pdf_text():
         "Vraag 3",
         "5 miljoen³",
     ]
+
+
+def test_markers_set_in_small_raised_type_are_found_where_wording_misleads():
+    """ "NIS24" is NIS2 with marker 4, and "afnemen 11 en" hides marker 11 behind a word that
+    usually follows a number: the PDF sets both smaller and raised, and that decides."""
+    nis = parse(LETTERS / "aanhangsel_antwoorden_pdf" / "ah-tk-20232024-1178.pdf")
+    text = "\n".join(section.text for section in nis.sections)
+    assert "Zo geeft NIS2⁴ (Network" in text
+    welzijn = parse(FIXTURES / "originelen" / "ah-tk-20232024-2271.pdf")
+    text = "\n".join(section.text for section in welzijn.sections)
+    assert "blijft afnemen¹¹ en daarmee" in text
+    for letter in (nis, welzijn):
+        markers = {n for s in letter.sections for n in s.footnotes}
+        assert markers == {note.number for note in letter.footnotes}

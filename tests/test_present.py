@@ -197,3 +197,9 @@ def test_build_time_reads_as_a_date_and_utc_time():
     assert format_timestamp("2026-11-28T18:40:12+00:00") == "28 November 2026, 18:40 UTC"
     assert format_timestamp("2026-11-28T19:40:12+01:00") == "28 November 2026, 18:40 UTC"
     assert format_timestamp("yesterday") == "yesterday"
+
+
+def test_citation_line_names_the_sender_and_kenmerk_of_a_ministry_letter():
+    chunk = _chunk(sender="Minister van Volksgezondheid, Welzijn en Sport", reference="4204015-PDIZA")
+    line = visible_text(render(citation_line(chunk, 0.5)))
+    assert "Kamerbrief · Minister van Volksgezondheid, Welzijn en Sport · kenmerk 4204015-PDIZA" in line

@@ -47,6 +47,8 @@ def outline(letter: Letter) -> str:
     ]
     if letter.sender:
         lines.append(f"  sender: {letter.sender}")
+    if letter.reference:
+        lines.append(f"  kenmerk: {letter.reference}")
     if letter.url:
         lines.append(f"  url: {letter.url}")
     lines.append(f"\nSections ({len(letter.sections)}):")
@@ -60,6 +62,8 @@ def outline(letter: Letter) -> str:
             details.append(f"p. {first}" if first == last else f"pp. {first}-{last}")
         if section.footnotes:
             details.append("notes " + ", ".join(section.footnotes))
+        if section.ocr:
+            details.append("OCR")
         lines.append(f"  {textwrap.shorten(label, 90)}  [{'; '.join(details)}]")
     if letter.footnotes:
         lines.append(f"\nFootnotes ({len(letter.footnotes)}):")

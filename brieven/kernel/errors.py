@@ -35,6 +35,11 @@ class ReaderLimitError(ParseError):
     """
 
 
+class OcrUnavailableError(ReaderLimitError):
+    """A scan needs OCR and this machine has no Tesseract: once it is installed, the next build
+    reads the file (so, like a time limit, it is not remembered)."""
+
+
 class ModelError(BrievenError):
     """The embedding model cannot be loaded or installed."""
 

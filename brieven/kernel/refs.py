@@ -136,6 +136,12 @@ _NOT_BEFORE_MARKER = {
 _CURRENCY = {"f", "fl", "ƒ"}
 # A digit followed by a group of three ("1 355") is a number written with spaces, not a marker.
 _THOUSANDS = r"(?! \d{3}(?!\d))"
+# nor is a day before its month ("(ingezonden 1 november 2024)")
+_MONTH_AFTER = re.compile(
+    r"\s(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
+    r"|december)\b",
+    re.IGNORECASE,
+)
 
 
 def link_markers(text: str, numbers: list[str]) -> str:
@@ -147,7 +153,8 @@ def link_markers(text: str, numbers: list[str]) -> str:
     PDFs, stands apart after a word ("Deltacommissaris 1"). Numbers that are no footnote are left:
     amounts in guilders ("f 1 355 miljoen", "ƒ2"), numbers written with spaces ("1 355"), and a
     spaced number before a colon, which labels ("Fiche 1: …", "Bijlage 2:").
-    A marker already written as a superscript counts where it stands.
+    A marker already written as a superscript counts where it stands, and beats a spaced number
+    ("dat 2 jaar"); digits inside a web address are no marker.
     """
     out: list[str] = []
     pos = 0
@@ -163,8 +170,14 @@ def link_markers(text: str, numbers: list[str]) -> str:
             for match in pattern.finditer(text, pos):
                 if pattern is not written:
                     word = _word_before(text, match.start(1))
-                    if word in _CURRENCY or pattern is spaced and word in _NOT_BEFORE_MARKER:
+                    if word in _CURRENCY or pattern is spaced and (
+                        word in _NOT_BEFORE_MARKER or _MONTH_AFTER.match(text, match.end(1))
+                    ):
                         continue
+                    if pattern is glued and "/" in _token_at(text, match.start(1)):
+                        continue  # digits inside a web address
+                    if pattern is spaced and best is not None and best.re is written:
+                        continue  # a marker a reader already wrote beats a spaced number
                 if best is None or match.start(1) < best.start(1):
                     best = match
                 break
@@ -176,6 +189,13 @@ def link_markers(text: str, numbers: list[str]) -> str:
         pos = best.end(1)
     out.append(text[pos:])
     return "".join(out)
+
+
+def _token_at(text: str, index: int) -> str:
+    """The run of non-space characters around `index`."""
+    start = max(text.rfind(" ", 0, index), text.rfind("\n", 0, index)) + 1
+    ends = [i for i in (text.find(" ", index), text.find("\n", index)) if i != -1]
+    return text[start : min(ends) if ends else len(text)]
 
 
 def _word_before(text: str, end: int) -> str:

@@ -51,6 +51,7 @@ class Section:
     text: str
     pages: Pages | None = None
     footnotes: tuple[str, ...] = ()
+    ocr: bool = False  # read by OCR from page images: the text may hold recognition errors
 
     @property
     def heading(self) -> str:
@@ -71,6 +72,7 @@ class Letter:
     url: str | None = None  # official publication
     sender: str | None = None  # ministry or member, when stated
     references: tuple[str, ...] = ()  # other normalised document numbers seen (2024D11607, ...)
+    reference: str | None = None  # the sender's own kenmerk ("4204015-1087289-PDIZA")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,9 @@ class Chunk:
     footnotes: tuple[Footnote, ...]  # those this chunk's own text refers to
     text: str  # shown to the user
     embed_text: str  # given to the encoder (title + heading + body)
+    sender: str | None = None
+    reference: str | None = None  # the sender's kenmerk
+    ocr: bool = False  # the section was read by OCR
 
     @property
     def heading(self) -> str:

@@ -1,10 +1,22 @@
 """Word .docx letters, read with python-docx.
 
-Paragraphs come in document order, those inside tables included (moties are laid out in one).
-Heading styles ("Heading 1", "Kop 1", "Title", or an outline level) become heading blocks.
-python-docx has no footnote API, so footnotes are read from `word/footnotes.xml` in the zip with
-the same safe XML parser as the official XML; a footnote reference in the text becomes a
-superscript marker, numbered in order of appearance as Word displays it.
+Paragraphs come in document order, those inside tables and text boxes included (moties are laid
+out in a table; a ministry's template keeps its side column in text boxes, which
+`ingest.letterhead` lifts out). Heading styles ("Heading 1", "Kop 1", "Title", or an outline
+level) become heading blocks.
+
+Footnotes come in two kinds in answers to Kamervragen:
+- Word footnotes: python-docx has no footnote API, so they are read from `word/footnotes.xml` in
+  the zip with the same safe XML parser as the official XML;
+- the notes of the questions, which the answer copies as typed text: a marker "1)" after the
+  words ("gedrag2) waarin", "Sammy'? 1)") and the notes as a list after the last answer ("1) NOS,
+  6 maart 2024 …", or a numbered Word list).
+Both become superscript markers (`ingest.formats.docx_notes`): Word's footnotes keep the numbers
+Word displays, the typed notes are numbered after them.
+
+Field codes (DOCPROPERTY, MERGEFIELD, PAGE …) are instructions, never text; a MERGEFIELD's
+"«Aanhef»" result and a content control still showing its placeholder ("Klik of tik om tekst in
+te voeren.") are template filler and are dropped.
 
 The zip is checked before anything is unpacked: a member total above MAX_UNPACKED bytes is
 refused (a "zip bomb" expands a small file into gigabytes). Legacy binary .doc never gets here:
@@ -25,12 +37,21 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from brieven.kernel.errors import FileTooLargeError, ParseError
-from brieven.kernel.refs import to_superscript
-from ingest.formats.notes import make_footnote
+from ingest.formats.docx_notes import NOTE_END, NOTE_REF, number_notes, typed_notes
 from ingest.formats.xml import parse_xml
 from ingest.raw import Block, Metadata, ParseLimits, RawDocument
 
 MAX_UNPACKED = 200 * 1024 * 1024
+_PARTS = tuple(
+    f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{tag}"
+    for tag in ("t", "tab", "br", "cr", "footnoteReference", "fldChar", "instrText")
+)
+# Word's own prompts in empty content controls and templates
+_FILLER = re.compile(
+    r"(?:Klik (?:of tik )?(?:hier )?om (?:tekst|een datum) in te voeren\.?"
+    r"|Click or tap (?:here )?to enter (?:text|a date)\.?|Titel max \d regels)",
+    re.IGNORECASE,
+)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 # what python-docx and zipfile raise on a damaged package
@@ -51,25 +72,32 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     try:
         document = docx.Document(io.BytesIO(data))
         notes = _footnote_texts(path, archive)
+        blocks, listed = _paragraphs(document)
     except _DAMAGED as exc:
         raise ParseError(path, f"damaged Word document ({type(exc).__name__}: {exc})") from exc
-    numbers: dict[str, str] = {}  # footnote id in the file -> number as displayed
-    blocks = []
-    for element in document.element.body.iter(f"{W}p"):
-        text = _paragraph_text(element, numbers)
-        if text:
-            blocks.append(Block(text=text, heading=_is_heading(Paragraph(element, document))))
     if not blocks:
         raise ParseError(path, "no text in this Word document")
-    footnotes = tuple(
-        make_footnote(number, *notes[key]) for key, number in numbers.items() if key in notes
-    )
+    blocks, typed = typed_notes(blocks, listed)
+    blocks, footnotes = number_notes(blocks, notes, typed)
     title = " ".join((document.core_properties.title or "").split())
     return RawDocument(
         blocks=tuple(blocks),
-        footnotes=footnotes,
+        footnotes=tuple(footnotes),
         metadata=Metadata(title=title if len(title.split()) >= 3 else None),
     )
+
+
+def _paragraphs(document) -> tuple[list[Block], list[str | None]]:
+    """The text blocks, and for each the number a decimal Word list gives it (None if none)."""
+    counters = _ListCounters(document)
+    blocks: list[Block] = []
+    listed: list[str | None] = []
+    for element in document.element.body.iter(f"{W}p"):
+        text = _paragraph_text(element)
+        if text:
+            blocks.append(Block(text=text, heading=_is_heading(Paragraph(element, document))))
+            listed.append(counters.number(element))
+    return blocks, listed
 
 
 def _open_zip(path: Path, data: bytes) -> zipfile.ZipFile:
@@ -86,18 +114,82 @@ def _open_zip(path: Path, data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def _paragraph_text(paragraph, numbers: dict[str, str]) -> str:
+def _paragraph_text(paragraph) -> str:
+    """The paragraph's text; a Word footnote reference is left as a token `NOTE_REF` + id."""
     parts = []
-    for element in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}footnoteReference"):
-        if element.tag == f"{W}t":
+    field: list[str] = []  # instructions of the fields open at this point
+    for element in paragraph.iter(*_PARTS):
+        tag = element.tag
+        if tag == f"{W}fldChar":
+            kind = element.get(f"{W}fldCharType")
+            if kind == "begin":
+                field.append("")
+            elif kind == "end" and field:
+                field.pop()
+        elif tag == f"{W}instrText" and field:
+            field[-1] += element.text or ""
+        elif tag == f"{W}t" and not _placeholder(element, field):
             parts.append(element.text or "")
-        elif element.tag == f"{W}footnoteReference":
-            key = element.get(f"{W}id")
-            numbers.setdefault(key, str(len(numbers) + 1))
-            parts.append(to_superscript(numbers[key]))
-        else:
+        elif tag == f"{W}footnoteReference":
+            parts.append(f"{NOTE_REF}{element.get(f'{W}id')}{NOTE_END}")
+        elif tag in (f"{W}tab", f"{W}br", f"{W}cr"):
             parts.append(" ")
-    return " ".join("".join(parts).split())
+    text = " ".join("".join(parts).split())
+    return "" if _FILLER.fullmatch(text) else text
+
+
+def _placeholder(text_element, field: list[str]) -> bool:
+    """Template filler: a MERGEFIELD's "«name»" result, a content control showing its prompt."""
+    if (
+        field
+        and "MERGEFIELD" in field[-1]
+        and re.fullmatch(r"\s*«[^»]*»\s*", text_element.text or "")
+    ):
+        return True
+    for ancestor in text_element.iterancestors(f"{W}sdt"):
+        properties = ancestor.find(f"{W}sdtPr")
+        if properties is not None and properties.find(f"{W}showingPlcHdr") is not None:
+            return True
+    return False
+
+
+class _ListCounters:
+    """The number Word shows before a paragraph of a decimal list ("1.", "1)"), counted per list."""
+
+    def __init__(self, document) -> None:
+        self.formats: dict[tuple[str, str], str] = {}
+        self.counts: dict[tuple[str, str], int] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {
+            a.get(f"{W}abstractNumId"): {
+                lvl.get(f"{W}ilvl"): lvl.find(f"{W}numFmt").get(f"{W}val")
+                for lvl in a.iter(f"{W}lvl")
+                if lvl.find(f"{W}numFmt") is not None
+            }
+            for a in numbering.iter(f"{W}abstractNum")
+        }
+        for num in numbering.iter(f"{W}num"):
+            link = num.find(f"{W}abstractNumId")
+            levels = abstract.get(link.get(f"{W}val"), {}) if link is not None else {}
+            for level, fmt in levels.items():
+                self.formats[(num.get(f"{W}numId"), level)] = fmt
+
+    def number(self, paragraph) -> str | None:
+        props = paragraph.find(f"{W}pPr/{W}numPr")
+        if props is None:
+            return None
+        num, level = props.find(f"{W}numId"), props.find(f"{W}ilvl")
+        key = (
+            num.get(f"{W}val") if num is not None else "",
+            level.get(f"{W}val") if level is not None else "0",
+        )
+        if self.formats.get(key) != "decimal":
+            return None
+        self.counts[key] = self.counts.get(key, 0) + 1
+        return str(self.counts[key])
 
 
 def _is_heading(paragraph: Paragraph) -> bool:

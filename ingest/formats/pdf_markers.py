@@ -35,18 +35,46 @@ _WORDS_AFTER = frozenset(
 )
 
 
-def mark_references(lines: list[str], numbers: list[str]) -> list[str]:
-    """The page's body lines with the markers of footnotes `numbers` (in order) as superscripts."""
+def mark_references(
+    lines: list[str], numbers: list[str], raised: list[tuple[str, str]] = ()
+) -> list[str]:
+    """The page's body lines with the markers of footnotes `numbers` (in order) as superscripts.
+
+    `raised` holds (words before, digits) of the markers the PDF set in smaller, raised type
+    (`ingest.formats.pdf_rise`): those are placed after their words first, or glued to any word.
+    """
     lines = list(lines)
     row, pos = 0, 0
     for number in numbers:
-        found = _find_marker(lines, number, row, pos)
+        contexts = [before for before, digits in raised if digits == number]
+        found = _find_raised(lines, number, contexts) if contexts else None
+        found = found or _find_marker(lines, number, row, pos)
         if found is None:
             continue
         row, start, end = found
         lines[row] = lines[row][:start] + to_superscript(number) + lines[row][end:]
         pos = start + len(to_superscript(number))
     return lines
+
+
+def _find_raised(lines: list[str], number: str, contexts: list[str]) -> tuple[int, int, int] | None:
+    """Where a marker known to be set raised is: after the words that came before it, else glued
+    to a word ("NIS24": NIS2 and marker 4), else after a word and a space."""
+    end = r"(?!\d)"
+    for before in (c for c in contexts if len(c.strip()) >= 3):
+        tail = re.escape(before.strip()[-12:])
+        for index, text in enumerate(lines):
+            found = re.search(tail + r"\s?(" + number + ")" + end, text)
+            if found:
+                return index, found.start(1) - (text[found.start(1) - 1] == " "), found.end(1)
+    for pattern in (r"(?<=[^\W_])" + number + end, r"(?<=[^\W\d_]) " + number + end):
+        for index, text in enumerate(lines):
+            if QA.match(text):
+                continue
+            found = re.search(pattern, text)
+            if found:
+                return index, found.start(), found.end()
+    return None
 
 
 def _find_marker(lines: list[str], number: str, row: int, pos: int) -> tuple[int, int, int] | None:

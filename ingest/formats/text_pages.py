@@ -29,9 +29,11 @@ class Line:
     page: int | None = None
 
 
+# A page's foot; a line that opens with a number is a note citing a paper ("2Tweede Kamer,
+# vergaderjaar 2023–2024, 31 066, nr. 1372"), not a foot (ah-tk-20242025-561 lost three notes so).
 _PAGE_END = re.compile(
     r"^(\f|P ?agina \d+ van \d+|Pagina \d+ van \d+"
-    r"|.*Tweede Kamer, vergaderjaar \d{4}\s?[–-]\s?\d{4}, .*)$"
+    r"|(?!\d).*Tweede Kamer, vergaderjaar \d{4}\s?[–-]\s?\d{4}, .*)$"
 )
 _CHROME = re.compile(
     r"^((ah|kv)-tk-\d{8}-\d+|kv-tk-\d{4}Z\d{5}|.*ISSN ?\d{4}.*|> Retouradres.*)$", re.IGNORECASE
@@ -146,7 +148,9 @@ def page_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote]]:
         if (
             first
             and not _numbered_item(stripped, body, lines[i + 1 : i + 3])
-            and expected <= int(first.group()) <= expected + 1
+            # markers of earlier notes on the same page may come first ("2 Dit is …",
+            # "onderstreept.3", then "4 In deze brief …" in ah-tk-20242025-546)
+            and expected <= int(first.group()) <= expected + 3
             and _note_further_down(lines[i + 1 :], line.page, first.group())
         ):
             # Not the note but its marker, which the PDF set at the start of a line.
@@ -165,14 +169,32 @@ def page_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote]]:
                 expected = int(number) + 1
                 in_zone_page = line.page
                 continue
+        if _unnumbered_note(stripped, lines[i + 1 :], line.page, body, str(expected)):
+            # OCR lost the number of "1 Ter inzage gelegd …"; the marker above gives it
+            notes.append((str(expected), [stripped]))
+            expected += 1
+            in_zone_page = line.page
+            continue
         body.append(line)
     return body, [footnote(number, join_lines(parts)) for number, parts in notes]
+
+
+def _unnumbered_note(
+    text: str, below: list[Line], page: int | None, body: list[Line], number: str
+) -> bool:
+    """Whether a line is a note whose number OCR lost: it reads like one ("Ter inzage gelegd op
+    de bibliotheek"), stands among its page's last lines, and the marker it needs is above."""
+    if not text.startswith(("Ter inzage", "Raadpleegbaar via")):
+        return False
+    remaining = sum(1 for later in below if later.page == page)
+    return remaining <= 15 and _marker_seen("\n".join(b.text for b in body[-400:]), number)
 
 
 def _numbered_item(text: str, body: list[Line], below: list[Line]) -> bool:
     """Whether a line "n. …" is a numbered heading or list item rather than a marker set apart
     with the sentence's full stop ("… natuurbranden" / "3. Hiermee" / "wordt …"). It is when the
-    line above ends a sentence or opens a list ("gemaakt.", "punten:"), or when the rest reads as
+    line above ends a sentence or opens a list ("gemaakt.", "punten:"), when the paragraph before
+    it carries the number before, or when the rest reads as
     a short heading ("1. Algemene gegevens"): no sentence end, not ending on a function word, and
     the next line does not carry on in lower case."""
     found = _NUMBERED.match(text)
@@ -180,6 +202,10 @@ def _numbered_item(text: str, body: list[Line], below: list[Line]) -> bool:
         return False
     last = next((line.text.rstrip() for line in reversed(body) if line.text.strip()), "")
     if last.endswith((".", ":", ";", "?", "!")):
+        return True
+    # the next of numbered paragraphs ("14. …" above, a tussenkop "Bodem", then "15. We …")
+    previous = f"{int(text.split('.')[0]) - 1}. "
+    if any(line.text.lstrip().startswith(previous) for line in body):
         return True
     rest = found.group(1)
     following = next((line.text.strip() for line in below if line.text.strip()), "")

@@ -5,6 +5,13 @@ headings and `al` paragraphs; footnotes from `noot` (`noot.nr`, `noot.al`), whos
 text becomes a superscript marker. Some files carry only a stub `<metadata>` block pointing at a
 remote record; the kamerstuk number, title and date are then read from the body itself.
 
+An aanhangsel (ah-tk-…, answers to Kamervragen) holds `kamervragen`: the questions' description
+("Vragen van de leden … over de TOZO (ingezonden 3 juni 2021)"), the answer's ("Antwoord van
+Minister Koolmees (…) (ontvangen 21 juni 2021)"), then `vraag` and `antwoord` elements, each with
+its printed `nr` ("Vraag 1"). Its type is "Antwoord schriftelijke vragen", its title the questions'
+description, its date the day the answer was received (not the first `datum`, the day the
+questions were sent in), and each Vraag and Antwoord is a section, as in its HTML and PDF.
+
 Entities are never resolved and nothing is fetched: a file that declares entities (the way XXE
 and "billion laughs" attacks work) is refused outright.
 """
@@ -12,6 +19,7 @@ and "billion laughs" attacks work) is refused outright.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
@@ -25,7 +33,8 @@ from ingest.raw import Block, Metadata, ParseLimits, RawDocument
 
 _BLOCKS = {"al", "tekstregel", "kop", "tussenkop", "titel", "datumtekst", "li.nr"}
 _HEADINGS = {"kop", "tussenkop", "titel"}
-_SKIP = {"metadata", "meta", "kamerstukkop", "dossier", "noot", "stuknr"}
+_SKIP = {"metadata", "meta", "kamerstukkop", "dossier", "noot", "stuknr", "kamervraagkop"}
+_QA = {"vraag", "antwoord"}
 
 
 def parse_xml(path: Path, data: bytes) -> etree._Element:
@@ -74,6 +83,14 @@ def _blocks(root, footnotes: list[Footnote]) -> list[Block]:
     blocks = []
     for element in root.iter(etree.Element):
         name = _local(element)
+        parent = element.getparent()
+        if name == "nr" and parent is not None and _local(parent) in _QA:
+            blocks.append(Block(text=_tidy("".join(element.itertext()))))  # "Vraag 1"
+            continue
+        if name == "kamervraagomschrijving":
+            text = _tidy(" ".join(element.itertext()))
+            blocks.append(Block(text=re.sub(r"\s+([).,;:])", r"\1", text)))
+            continue
         if name not in _BLOCKS or name == "li.nr":
             continue
         ancestors = {_local(a) for a in element.iterancestors()}
@@ -141,7 +158,31 @@ def _metadata(root) -> Metadata:
         dossier=dossier or None,
         ondernummer=_printed(root, "stuknr", "ondernummer"),
     )
-    return publication_metadata(metas, printed)
+    meta = publication_metadata(metas, printed)
+    return _kamervragen(root, meta) if root.xpath("//*[local-name()='kamervragen']") else meta
+
+
+def _kamervragen(root, meta: Metadata) -> Metadata:
+    """An aanhangsel's type, title (the questions), date (answer received) and who answered."""
+
+    def described(kind: str):
+        found = root.xpath(f"//*[local-name()='kamervraagomschrijving'][@type='{kind}']")
+        return found[0] if found else None
+
+    questions, answer = described("vraag"), described("antwoord")
+    title = _tidy("".join(questions.itertext())) if questions is not None else ""
+    title = re.sub(r"\s*\((?:ingezonden|ontvangen)\b[^)]*\)\.?$", "", title).rstrip(".")
+    received = answer.xpath(".//*[local-name()='datum']/@isodatum") if answer is not None else []
+    answered = _tidy("".join(answer.itertext())) if answer is not None else ""
+    by = re.match(r"^Antwoord van (.+?)\s*\((?:ontvangen|\d)", answered)
+    has_answers = bool(root.xpath("//*[local-name()='antwoord']"))
+    return replace(
+        meta,
+        title=title or meta.title,
+        date=str(received[0])[:10] if received else meta.date,
+        doc_type="Antwoord schriftelijke vragen" if has_answers else "Schriftelijke vragen",
+        sender=meta.sender or (by.group(1) if by else None),
+    )
 
 
 def _printed(root, parent: str, child: str) -> str | None:
