@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from conftest import SEED, FakeEncoder
@@ -89,6 +90,26 @@ def test_a_passage_of_questions_alone_is_still_quoted(fake_encoder):
     answer = compose(STAFF, passages, fake_encoder)
 
     assert f"{asked} [1]" in answer.text
+
+
+def test_answer_quotes_one_letter_only(fake_encoder):
+    best = "De structurele schaarste aan menskracht vraagt om pooling en expertteams."
+    lunch = "Werkgevers bieden gezonde lunches tegen de schaarste aan menskracht."
+    passages = seed_passages("7", "3", text_of={"7": f"{best} Verder niets.", "3": lunch})
+    passages[1] = replace(passages[1], chunk=replace(passages[1].chunk, letter_id="2024Z00001"))
+    answer = compose(STAFF, passages, fake_encoder)
+
+    assert answer.text == f"{best} [1]"
+
+
+def test_a_sentence_pointing_back_brings_the_one_before_it(fake_encoder):
+    other = "Eerst komt de structurele schaarste aan menskracht ter sprake."
+    before = "Het Rijk heeft daartoe een regeling opgesteld voor flexibele inzet."
+    pointing = "Een dergelijke werkwijze met pooling en expertteams gaat de schaarste tegen."
+    passages = seed_passages("7", text_of={"7": f"{other} {before} {pointing}"})
+    answer = compose(STAFF, passages, fake_encoder)
+
+    assert answer.text == f"{other} [1] {before} [1] {pointing} [1]"
 
 
 def test_off_topic_question_is_not_found(fake_encoder):

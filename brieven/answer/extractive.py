@@ -5,6 +5,12 @@ vector), so an English question finds Dutch sentences. The best 2-4 distinct sen
 shown in reading order (passage rank, then position), each followed by "[n]", n its passage's
 rank. When even the best sentence is hardly closer to the question than everyday text is
 (`everyday.py`), the letters are taken not to answer it (`found` false).
+
+The answer stays with one letter: only sentences of the letter that holds the best sentence are
+quoted, so it is never padded with sentences from unrelated letters (the Dutch staff-scarcity
+answer used to end with two sentences on employers serving healthy lunches). A sentence that
+opens by pointing back ("Een dergelijke werkwijze ...", "Daarnaast ...", "This ...") brings the
+sentence before it along, so the quote can be read on its own.
 """
 
 from __future__ import annotations
@@ -39,11 +45,21 @@ FOUND_MARGIN = 0.015
 NOT_FOUND_TEXT = "The letters found do not answer this question."
 
 
+# Opening words of a sentence that needs the one before it to be understood.
+_POINTING_BACK = frozenset(
+    "deze dit dat die zo'n zulke hiermee hierbij hierdoor hiervoor hierin daarmee daarbij "
+    "daardoor daarvoor daarin daarnaast daarom bovendien tevens ook verder evenmin zij ze "
+    "this these that those such it they also furthermore moreover".split()
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     rank: int
     position: int
     text: str
+    letter: str  # letter id of the passage
+    previous: str | None = None  # the sentence before it in the passage
 
 
 def not_found() -> Answer:
@@ -60,7 +76,11 @@ def extract(question: str, passages: Sequence[Passage], encoder: Encoder) -> Ans
     scores = vectors @ query
     if float(scores.max()) - everyday_similarity(encoder, query) < FOUND_MARGIN:
         return not_found()
-    chosen = sorted(_choose(candidates, vectors, scores), key=lambda c: (c.rank, c.position))
+    same_letter = np.array([c.letter == candidates[int(np.argmax(scores))].letter
+                            for c in candidates])  # fmt: skip
+    scores = np.where(same_letter, scores, -np.inf)
+    chosen = _with_predecessors(_choose(candidates, vectors, scores))
+    chosen = sorted(chosen, key=lambda c: (c.rank, c.position))
     return Answer(
         text=" ".join(f"{c.text} [{c.rank}]" for c in chosen),
         citations=tuple(dict.fromkeys(c.rank for c in chosen)),
@@ -88,12 +108,15 @@ def _candidates(passages: Sequence[Passage]) -> list[_Candidate]:
     per_passage = []
     for passage in passages[:MAX_PASSAGES]:
         sentences = []
-        for position, sentence in enumerate(split_sentences(passage.chunk.text)):
+        split = split_sentences(passage.chunk.text)
+        for position, sentence in enumerate(split):
             key = " ".join(strip_markers(sentence).lower().split())
             answer_sized = len(sentence.split()) >= MIN_WORDS and len(sentence) <= MAX_CHARS
             if answer_sized and key not in seen:
                 seen.add(key)
-                sentences.append(_Candidate(passage.rank, position, sentence))
+                previous = split[position - 1] if position else None
+                letter = passage.chunk.letter_id
+                sentences.append(_Candidate(passage.rank, position, sentence, letter, previous))
         per_passage.append(sentences)
     statements = [[c for c in sentences if _states(c.text)] for sentences in per_passage]
     if any(statements):
@@ -112,7 +135,7 @@ def _choose(
     chosen: list[int] = []
     best = float(scores.max())
     for index in np.argsort(-scores):
-        if len(chosen) == MAX_CHOSEN:
+        if len(chosen) == MAX_CHOSEN or not np.isfinite(scores[index]):
             break
         if len(chosen) >= MIN_CHOSEN and scores[index] < best - KEEP_WITHIN:
             break
@@ -120,6 +143,23 @@ def _choose(
             continue
         chosen.append(int(index))
     return [candidates[i] for i in chosen]
+
+
+def _with_predecessors(chosen: list[_Candidate]) -> list[_Candidate]:
+    """`chosen` with the sentence before each one that points back, when not chosen already."""
+    out = list(chosen)
+    have = {(c.rank, c.position) for c in chosen}
+    for c in chosen:
+        if c.previous and _points_back(c.text) and (c.rank, c.position - 1) not in have:
+            have.add((c.rank, c.position - 1))
+            out.append(_Candidate(c.rank, c.position - 1, c.previous, c.letter))
+    return out
+
+
+def _points_back(sentence: str) -> bool:
+    words = strip_markers(sentence).lower().split()[:3]
+    return bool(words) and (words[0].strip(",:;") in _POINTING_BACK or
+                            any(w.startswith("dergelijk") for w in words))  # fmt: skip
 
 
 def _states(sentence: str) -> bool:
