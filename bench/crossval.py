@@ -46,8 +46,8 @@ GRID = {
     "shift": (True, False),
     "pairs": (True, False),
     "centre": CENTRES,
-    "question_penalty": (0.0, 0.02, 0.03, 0.05),
-    "lexical_nl": (0.0, 0.02, 0.05, 0.1),
+    "question_penalty": (0.0, 0.03, 0.05),
+    "lexical_nl": (0.0, 0.05, 0.1),
     "lexical_en": (0.0, 0.05),
 }
 # The value that turns each choice off, for the ablation.
@@ -145,6 +145,9 @@ def main() -> int:
     parser.add_argument("questions", type=Path, nargs="+")
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--no-answer", action="store_true", help="skip the answer columns")
+    parser.add_argument(
+        "--cache", type=Path, help="keep the grid's hit ranks in this .npz and reuse them"
+    )
     args = parser.parse_args()
     questions = [q for path in args.questions for q in load_questions(path)]
     started = time.perf_counter()
@@ -153,9 +156,7 @@ def main() -> int:
     fold = folds(questions)
     grid = [SHIPPED] + [p for p in variants(SHIPPED, **GRID) if p != SHIPPED]
     replay = replay_searcher(searcher)
-    ranks = np.stack(
-        [hit_ranks(replay, questions, lambda q, p=p: pre.combine(q, p)) for p in grid]
-    )
+    ranks = _cached_ranks(args.cache, grid, questions, replay, pre)
     print(
         f"index {args.index}: {pre.chunk_count} chunks; {len(questions)} questions in "
         f"{FOLDS} folds by gold file (sizes {np.bincount(fold).tolist()}); {len(grid)} variants "
@@ -180,7 +181,7 @@ def main() -> int:
     }
     dev = [i for i, q in enumerate(questions) if not q.id.startswith("d2-")]
     for title, chosen_params in tables.items():
-        report = report_for(pre, questions, chosen_params, answers)
+        report = report_for(pre, questions, chosen_params, answers and "first stage" in title)
         print(table(title, report))
         print(table(title + ", dev only", _subset(report, dev)))
     print(f"\nsecond-stage weights fitted on all questions: {_weights(weights)}")
@@ -233,6 +234,21 @@ def _drop(item: learn.Listing, column: int | None) -> learn.Listing:
 
 def _weights(w: np.ndarray) -> str:
     return ", ".join(f"{name} {value:+.3f}" for name, value in zip(rerank.FEATURES, w, strict=True))
+
+
+def _cached_ranks(path, grid, questions, replay, pre) -> np.ndarray:
+    """(variants, questions) first-hit ranks of the grid, read from `path` when it holds them."""
+    key = repr((grid, [q.id for q in questions], pre.chunk_count))
+    if path is not None and path.exists():
+        saved = np.load(path, allow_pickle=False)
+        if str(saved["key"]) == key:
+            return saved["ranks"]
+    ranks = np.stack(
+        [hit_ranks(replay, questions, lambda q, p=p: pre.combine(q, p)) for p in grid]
+    )
+    if path is not None:
+        np.savez(path, key=np.array(key), ranks=ranks)
+    return ranks
 
 
 def ablation(grid: list[Params], ranks: np.ndarray, fold: np.ndarray, questions) -> str:

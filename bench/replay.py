@@ -21,22 +21,27 @@ import numpy as np
 from index import ranking, rerank, windows
 from index.evaluate import judge
 from index.questions import Question
+from index.ranking import Ranking
 from index.search import Searcher
 
-CENTRES = (0.0, 0.3, 0.5, 0.7)
+CENTRES = (0.0, 0.3, 0.5)
+
+
+_SHIPPED = Ranking()
 
 
 @dataclass(frozen=True, slots=True)
 class Params:
-    """The constants of the first-stage ranking (`index.ranking.Ranking`) that a sweep varies."""
+    """The constants of the first-stage ranking that a sweep varies; defaults as shipped
+    (`index.ranking.Ranking`)."""
 
-    shift: bool = True
-    centre: float = 0.3
-    pairs: bool = True
-    question_penalty: float = 0.03
-    lexical_nl: float = 0.05
-    lexical_en: float = 0.0
-    routing: bool = True
+    shift: bool = _SHIPPED.shift_english
+    centre: float = _SHIPPED.centre
+    pairs: bool = _SHIPPED.sentence_pairs
+    question_penalty: float = _SHIPPED.question_penalty
+    lexical_nl: float = _SHIPPED.lexical_weight_nl
+    lexical_en: float = _SHIPPED.lexical_weight_en
+    routing: bool = _SHIPPED.routing
 
 
 @dataclass(frozen=True, slots=True)
