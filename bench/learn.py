@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 import numpy as np
+import rerank
 from replay import Params, Precomputed
 from scipy.optimize import minimize
 
-from index import rerank
 from index.evaluate import contains
 from index.questions import Question
 

@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import rerank
 
-from index import ranking, rerank, windows
+from index import ranking, windows
 from index.evaluate import judge
 from index.questions import Question
 from index.ranking import Ranking
