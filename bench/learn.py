@@ -38,7 +38,13 @@ def listing(pre: Precomputed, question: Question, params: Params) -> Listing:
     parts = pre.parts(question.question, params)
     rows = rerank.top_rows(parts.first, rerank.CANDIDATES)
     x = rerank.features(
-        pre.layout, rows, parts.chunk, parts.raised, parts.lexical, pre.asking, parts.english
+        pre.layout,
+        rows,
+        parts.chunk,
+        parts.raised,
+        parts.lexical,
+        pre.question_shares,
+        parts.english,
     )
     right = np.array([_shown_holds(pre, question, int(row)) for row in rows], dtype=bool)
     return Listing(x, right)
@@ -49,9 +55,7 @@ def _shown_holds(pre: Precomputed, question: Question, row: int) -> bool:
     if PurePath(pre.chunks[row].source).name not in names:
         return False
     shown = [row] + [int(r) for r in (pre.layout.before[row], pre.layout.after[row]) if r >= 0]
-    return any(
-        contains(pre.chunks[r].text, gold.evidence) for r in shown for gold in question.gold
-    )
+    return any(contains(pre.chunks[r].text, gold.evidence) for r in shown for gold in question.gold)
 
 
 def fit(listings: list[Listing], pull: float = PULL) -> np.ndarray:

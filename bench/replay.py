@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import rerank
 
-from index import ranking, windows
+from index import pairs, ranking
 from index.evaluate import judge
 from index.questions import Question
 from index.ranking import Ranking
@@ -63,16 +63,16 @@ class Precomputed:
         state = searcher._current()
         data = state.data
         self.searcher = searcher
-        self.asking = state.asking
+        self.question_shares = state.question_shares
         self.chunks = data.chunks
         self.layout = rerank.Layout(data.chunks, state.neighbours.before, state.neighbours.after)
         self.chunk_count = len(data.chunks)
-        rows = data.window_rows
+        rows = data.pair_rows
         starts = np.searchsorted(rows, np.arange(self.chunk_count), side="left")
         ends = np.searchsorted(rows, np.arange(self.chunk_count), side="right")
         has_pairs = ends > starts
         chunk_sim = {c: ranking.Centred(data.vectors, c) for c in CENTRES}
-        pair_sim = {c: ranking.Centred(data.windows, c) for c in CENTRES}
+        pair_sim = {c: ranking.Centred(data.pairs, c) for c in CENTRES}
         texts = [q.question for q in questions]
         vectors = np.asarray(searcher.encoder.encode_query(texts), dtype=np.float32)
         self.scores: dict[str, Scores] = {}
@@ -105,12 +105,12 @@ class Precomputed:
         raised = chunk
         if params.pairs:
             pool = np.arange(len(chunk))
-            if len(chunk) > windows.POOL:
-                pool = np.argpartition(-chunk, windows.POOL - 1)[: windows.POOL]
+            if len(chunk) > pairs.POOL:
+                pool = np.argpartition(-chunk, pairs.POOL - 1)[: pairs.POOL]
             raised = chunk.copy()
             raised[pool] = np.maximum(chunk[pool], s.pair[shifted, params.centre][pool])
         weight = params.lexical_en if s.english else params.lexical_nl
-        first = raised - params.question_penalty * self.asking + weight * s.lexical
+        first = raised - params.question_penalty * self.question_shares + weight * s.lexical
         return Parts(first, chunk, raised, s.lexical, s.english, s.named)
 
     def combine(self, question: str, params: Params, weights: np.ndarray | None = None):
@@ -120,7 +120,14 @@ class Precomputed:
         scores = p.first
         if weights is not None:
             scores = rerank.rerank(
-                scores, self.layout, p.chunk, p.raised, p.lexical, self.asking, p.english, weights
+                scores,
+                self.layout,
+                p.chunk,
+                p.raised,
+                p.lexical,
+                self.question_shares,
+                p.english,
+                weights,
             )
         if params.routing and p.named is not None:
             scores = ranking.route(scores, p.named)
@@ -149,7 +156,7 @@ class Replay(Searcher):
 def replay_searcher(searcher: Searcher) -> Replay:
     """A Replay on the same index generation, encoder and passage settings as `searcher`."""
     replay = Replay.__new__(Replay)
-    for field in ("_index_dir", "_encoder", "_state", "_reload_lock", "ranking", "_languages"):
+    for field in ("_index_dir", "_encoder", "_state", "_reload_lock", "choices", "_languages"):
         setattr(replay, field, getattr(searcher, field))
     return replay
 

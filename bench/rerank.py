@@ -10,9 +10,9 @@ No cross-encoder can run offline, so the second stage combines signals the first
 has, plus a few about where a chunk sits, for its `CANDIDATES` best chunks:
 
 - `chunk`: the chunk's own (centred) similarity to the question;
-- `pair_gain`: how much its best sentence pair beats that (`index.windows`);
+- `pair_gain`: how much its best sentence pair beats that (`index.pairs`);
 - `lexical_nl`, `lexical_en`: its scaled BM25 score, apart for Dutch and English questions;
-- `asking`: the share of its sentences that are questions (`ranking.asking`);
+- `question_share`: the share of its sentences that are questions (`ranking.question_share`);
 - `neighbour_gain`: how much the better of its neighbours in the section beats it. A passage is
   shown with both neighbours (`index.context`), and the answer often sits in the next chunk;
 - `letter_share`: the share of the candidates that come from its letter (a letter that many
@@ -37,7 +37,7 @@ FEATURES = (
     "pair_gain",
     "lexical_nl",
     "lexical_en",
-    "asking",
+    "question_share",
     "neighbour_gain",
     "letter_share",
     "letter_gap",
@@ -72,7 +72,7 @@ def features(
     chunk: np.ndarray,
     raised: np.ndarray,
     lexical: np.ndarray,
-    asking: np.ndarray,
+    question_shares: np.ndarray,
     english: bool,
 ) -> np.ndarray:
     """(len(rows), len(FEATURES)) features of the candidate `rows`.
@@ -85,7 +85,7 @@ def features(
     out[:, 0] = chunk[rows]
     out[:, 1] = own - chunk[rows]
     out[:, 3 if english else 2] = lexical[rows]
-    out[:, 4] = asking[rows]
+    out[:, 4] = question_shares[rows]
     neighbours = np.stack([layout.before[rows], layout.after[rows]])
     near = np.where(neighbours >= 0, raised[np.maximum(neighbours, 0)], -np.inf).max(axis=0)
     out[:, 5] = np.maximum(near - own, 0.0)
@@ -105,7 +105,7 @@ def rerank(
     chunk: np.ndarray,
     raised: np.ndarray,
     lexical: np.ndarray,
-    asking: np.ndarray,
+    question_shares: np.ndarray,
     english: bool,
     weights: np.ndarray,
     candidates: int = CANDIDATES,
@@ -115,7 +115,7 @@ def rerank(
     rows = top_rows(first, candidates)
     if not len(rows):
         return first
-    second = features(layout, rows, chunk, raised, lexical, asking, english) @ weights
+    second = features(layout, rows, chunk, raised, lexical, question_shares, english) @ weights
     out = first.copy()
     rest = np.isfinite(first)
     rest[rows] = False
