@@ -102,10 +102,16 @@ def test_answer_quotes_one_letter_only(fake_encoder):
     assert answer.text == f"{best} [1]"
 
 
-def test_a_sentence_pointing_back_brings_the_one_before_it(fake_encoder):
+@pytest.mark.parametrize(
+    "pointing",
+    [
+        "Een dergelijke werkwijze met pooling en expertteams gaat de schaarste tegen.",
+        "Via deze regeling met pooling en expertteams gaat het kabinet de schaarste tegen.",
+    ],
+)
+def test_a_sentence_pointing_back_brings_the_one_before_it(fake_encoder, pointing):
     other = "Eerst komt de structurele schaarste aan menskracht ter sprake."
     before = "Het Rijk heeft daartoe een regeling opgesteld voor flexibele inzet."
-    pointing = "Een dergelijke werkwijze met pooling en expertteams gaat de schaarste tegen."
     passages = seed_passages("7", text_of={"7": f"{other} {before} {pointing}"})
     answer = compose(STAFF, passages, fake_encoder)
 

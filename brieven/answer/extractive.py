@@ -9,8 +9,8 @@ rank. When even the best sentence is hardly closer to the question than everyday
 The answer stays with one letter: only sentences of the letter that holds the best sentence are
 quoted, so it is never padded with sentences from unrelated letters (the Dutch staff-scarcity
 answer used to end with two sentences on employers serving healthy lunches). A sentence that
-opens by pointing back ("Een dergelijke werkwijze ...", "Daarnaast ...", "This ...") brings the
-sentence before it along, so the quote can be read on its own.
+opens by pointing back ("Een dergelijke werkwijze ...", "Via deze regeling ...", "Daarnaast ...")
+brings the sentence before it along, so the quote can be read on its own.
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ _POINTING_BACK = frozenset(
     "daardoor daarvoor daarin daarnaast daarom bovendien tevens ook verder evenmin zij ze "
     "this these that those such it they also furthermore moreover".split()
 )
+# ... or as its second or third word: "Via deze regeling", "Met dit programma".
+_DEMONSTRATIVES = frozenset("deze dit zo'n zulke this these such".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,9 +159,14 @@ def _with_predecessors(chosen: list[_Candidate]) -> list[_Candidate]:
 
 
 def _points_back(sentence: str) -> bool:
-    words = strip_markers(sentence).lower().split()[:3]
-    return bool(words) and (words[0].strip(",:;") in _POINTING_BACK or
-                            any(w.startswith("dergelijk") for w in words))  # fmt: skip
+    """Whether the sentence opens by pointing back: "Daarnaast ...", "Via deze regeling ...",
+    "Een dergelijke werkwijze ..."."""
+    words = [w.strip(",:;") for w in strip_markers(sentence).lower().split()[:3]]
+    if not words:
+        return False
+    return words[0] in _POINTING_BACK or any(
+        w in _DEMONSTRATIVES or w.startswith("dergelijk") for w in words[1:]
+    )
 
 
 def _states(sentence: str) -> bool:
