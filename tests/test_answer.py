@@ -257,6 +257,20 @@ def test_mission_question_is_answered_from_section_7_of_the_seed_letter(real_enc
 
 
 @pytest.mark.slow
+def test_staff_scarcity_answer_quotes_pooling_from_section_7_alone(real_encoder, real_index):
+    from index.search import Searcher
+
+    question = "How does the cabinet handle staff scarcity?"
+    passages = Searcher.open(real_index, real_encoder).search(question, k=5)
+    answer = compose(question, passages, real_encoder)
+
+    sevens = [p.rank for p in passages if p.chunk.section_number == "7"]
+    assert sevens and sevens[0] <= 2
+    assert "pooling en expertteams" in answer.text or "flexpoolregeling" in answer.text
+    assert {passages[rank - 1].chunk.kamerstuk for rank in answer.citations} == {"29362-354"}
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "question",
     [

@@ -160,12 +160,14 @@ def _with_predecessors(chosen: list[_Candidate]) -> list[_Candidate]:
 
 def _points_back(sentence: str) -> bool:
     """Whether the sentence opens by pointing back: "Daarnaast ...", "Via deze regeling ...",
-    "Een dergelijke werkwijze ..."."""
-    words = [w.strip(",:;") for w in strip_markers(sentence).lower().split()[:3]]
+    "Gekeken wordt hoe een dergelijke werkwijze ..."."""
+    words = [w.strip(",:;") for w in strip_markers(sentence).lower().split()[:5]]
     if not words:
         return False
-    return words[0] in _POINTING_BACK or any(
-        w in _DEMONSTRATIVES or w.startswith("dergelijk") for w in words[1:]
+    return (
+        words[0] in _POINTING_BACK
+        or any(w in _DEMONSTRATIVES for w in words[1:3])
+        or any(w.startswith("dergelijk") for w in words)
     )
 
 
