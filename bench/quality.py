@@ -36,7 +36,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from index import ranking  # noqa: E402
-from index.evaluate import evaluate, load_questions  # noqa: E402
+from index.evaluate import evaluate  # noqa: E402
+from index.questions import load_questions  # noqa: E402
 from index.ranking import Ranking  # noqa: E402
 from index.search import Searcher  # noqa: E402
 

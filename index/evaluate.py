@@ -1,50 +1,35 @@
-"""Retrieval quality on a question set: recall@k and MRR@10, per language, per kind and overall.
+"""Retrieval and answer quality on a question set: recall@k, MRR@10 and the short answer's share
+of hits, per language, per kind and overall.
 
-A question file holds one JSON object per line: {"id", "lang", "kind", "question",
-"gold": [{"file", "evidence"}], "footnote": {"number", "contains"} or null}.
+A question file holds one JSON object per line (`index.questions`): {"id", "lang", "kind",
+"question", "gold": [{"file", "evidence"}], "footnote": {"number", "contains"} or null}.
 
 A returned passage is a *hit* when its source file has the name of a gold `file` and its text
 contains that gold entry's `evidence` as one contiguous run of word tokens (Unicode NFKC, lower
 case, soft hyphens dropped, words hyphenated across a line break joined). For a footnote question
 the first hit should also carry footnote `number` whose text (with its URLs) contains `contains`
 by the same rule; that share is reported separately and does not change recall.
+
+When an answer function is given, the short answer composed from the first `ANSWER_PASSAGES`
+passages (what `brieven ask` shows) is judged too: `answer` when its text, citation markers
+dropped, contains a gold evidence by the same rule; `cited` when it cites a passage that is a hit.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
-from brieven.kernel.types import Passage
+from brieven.kernel.types import Answer, Passage
+from index.questions import FootnoteGold, Question
 
 CUTOFFS = (1, 3, 5, 10)
 MRR_CUTOFF = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Gold:
-    file: str
-    evidence: str
-
-
-@dataclass(frozen=True, slots=True)
-class FootnoteGold:
-    number: str
-    contains: str
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    id: str
-    lang: str
-    kind: str
-    question: str
-    gold: tuple[Gold, ...]
-    footnote: FootnoteGold | None = None
+ANSWER_PASSAGES = 5  # passages an answer is composed from: `brieven ask`'s default -k
+_MARKER = re.compile(r"\s*\[\d+\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +39,8 @@ class QuestionResult:
     kind: str
     hit_rank: int | None  # rank of the first hit, None when none was returned
     footnote_ok: bool | None  # for footnote questions: the first hit carries the footnote
+    answer_ok: bool | None = None  # the answer's text holds gold evidence (None: no answer made)
+    cited_ok: bool | None = None  # the answer cites a passage that is a hit
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,33 +50,14 @@ class GroupScores:
     recall: dict[int, float]  # cutoff -> share of questions with a hit in the first `cutoff`
     mrr: float
     footnote_share: float | None  # share of footnote questions whose first hit has the footnote
+    answer_share: float | None = None  # share of questions whose answer holds gold evidence
+    cited_share: float | None = None  # share of questions whose answer cites a hit
 
 
 @dataclass(frozen=True, slots=True)
 class EvalReport:
     results: tuple[QuestionResult, ...]
     groups: tuple[GroupScores, ...]  # per language, per kind, then "all"
-
-
-def load_questions(path: Path | str) -> list[Question]:
-    questions = []
-    with open(path, encoding="utf-8") as lines:
-        for line in lines:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            note = row.get("footnote")
-            questions.append(
-                Question(
-                    id=row["id"],
-                    lang=row["lang"],
-                    kind=row["kind"],
-                    question=row["question"],
-                    gold=tuple(Gold(g["file"], g["evidence"]) for g in row["gold"]),
-                    footnote=FootnoteGold(str(note["number"]), note["contains"]) if note else None,
-                )
-            )
-    return questions
 
 
 def tokens(text: str) -> list[str]:
@@ -121,17 +89,28 @@ def carries_footnote(passage: Passage, expected: FootnoteGold) -> bool:
     )
 
 
-def judge(question: Question, passages: list[Passage]) -> QuestionResult:
+def judge(
+    question: Question, passages: list[Passage], answer: Answer | None = None
+) -> QuestionResult:
+    """The result of one question: the first hit's rank, and the footnote and answer checks."""
     first = next((p for p in passages if is_hit(question, p)), None)
     footnote_ok = None
     if question.footnote is not None:
         footnote_ok = first is not None and carries_footnote(first, question.footnote)
+    answer_ok = cited_ok = None
+    if answer is not None:
+        said = _MARKER.sub("", answer.text) if answer.found else ""
+        answer_ok = any(contains(said, gold.evidence) for gold in question.gold)
+        hits = {p.rank for p in passages if is_hit(question, p)}
+        cited_ok = answer.found and bool(hits.intersection(answer.citations))
     return QuestionResult(
         id=question.id,
         lang=question.lang,
         kind=question.kind,
         hit_rank=first.rank if first else None,
         footnote_ok=footnote_ok,
+        answer_ok=answer_ok,
+        cited_ok=cited_ok,
     )
 
 
@@ -139,10 +118,16 @@ def evaluate(
     search: Callable[[str, int], list[Passage]],
     questions: Iterable[Question],
     k: int = max(CUTOFFS),
+    answer: Callable[[str, list[Passage]], Answer] | None = None,
 ) -> EvalReport:
-    """Run `search(question, k)` on each question and score the answers."""
-    results = tuple(judge(q, search(q.question, k)) for q in questions)
-    return EvalReport(results=results, groups=tuple(_groups(results)))
+    """Run `search(question, k)` on each question and score the passages; with `answer`, also
+    score `answer(question, first ANSWER_PASSAGES passages)`."""
+    results = []
+    for question in questions:
+        passages = search(question.question, k)
+        said = None if answer is None else answer(question.question, passages[:ANSWER_PASSAGES])
+        results.append(judge(question, passages, said))
+    return EvalReport(results=tuple(results), groups=tuple(_groups(tuple(results))))
 
 
 def _groups(results: tuple[QuestionResult, ...]) -> list[GroupScores]:
@@ -160,6 +145,18 @@ def _score(name: str, results: list[QuestionResult]) -> GroupScores:
     ranks = [r.hit_rank for r in results]
     recall = {c: sum(1 for r in ranks if r is not None and r <= c) / count for c in CUTOFFS}
     mrr = sum(1 / r for r in ranks if r is not None and r <= MRR_CUTOFF) / count
-    footnotes = [r.footnote_ok for r in results if r.footnote_ok is not None]
-    share = sum(footnotes) / len(footnotes) if footnotes else None
-    return GroupScores(name, count, recall, mrr, share)
+    return GroupScores(
+        name,
+        count,
+        recall,
+        mrr,
+        footnote_share=_share(r.footnote_ok for r in results),
+        answer_share=_share(r.answer_ok for r in results),
+        cited_share=_share(r.cited_ok for r in results),
+    )
+
+
+def _share(checks: Iterable[bool | None]) -> float | None:
+    """The share of true checks among those made, None when none was made."""
+    made = [check for check in checks if check is not None]
+    return sum(made) / len(made) if made else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from conftest import SEED, FakeEncoder
@@ -89,6 +90,32 @@ def test_a_passage_of_questions_alone_is_still_quoted(fake_encoder):
     answer = compose(STAFF, passages, fake_encoder)
 
     assert f"{asked} [1]" in answer.text
+
+
+def test_answer_quotes_one_letter_only(fake_encoder):
+    best = "De structurele schaarste aan menskracht vraagt om pooling en expertteams."
+    lunch = "Werkgevers bieden gezonde lunches tegen de schaarste aan menskracht."
+    passages = seed_passages("7", "3", text_of={"7": f"{best} Verder niets.", "3": lunch})
+    passages[1] = replace(passages[1], chunk=replace(passages[1].chunk, letter_id="2024Z00001"))
+    answer = compose(STAFF, passages, fake_encoder)
+
+    assert answer.text == f"{best} [1]"
+
+
+@pytest.mark.parametrize(
+    "pointing",
+    [
+        "Een dergelijke werkwijze met pooling en expertteams gaat de schaarste tegen.",
+        "Via deze regeling met pooling en expertteams gaat het kabinet de schaarste tegen.",
+    ],
+)
+def test_a_sentence_pointing_back_brings_the_one_before_it(fake_encoder, pointing):
+    other = "Eerst komt de structurele schaarste aan menskracht ter sprake."
+    before = "Het Rijk heeft daartoe een regeling opgesteld voor flexibele inzet."
+    passages = seed_passages("7", text_of={"7": f"{other} {before} {pointing}"})
+    answer = compose(STAFF, passages, fake_encoder)
+
+    assert answer.text == f"{other} [1] {before} [1] {pointing} [1]"
 
 
 def test_off_topic_question_is_not_found(fake_encoder):
@@ -227,6 +254,20 @@ def test_mission_question_is_answered_from_section_7_of_the_seed_letter(real_enc
     cited = [passages[rank - 1].chunk for rank in answer.citations]
     assert any(c.kamerstuk == "29362-354" and c.section_number == "7" for c in cited)
     assert "schaarste aan menskracht" in answer.text
+
+
+@pytest.mark.slow
+def test_staff_scarcity_answer_quotes_pooling_from_section_7_alone(real_encoder, real_index):
+    from index.search import Searcher
+
+    question = "How does the cabinet handle staff scarcity?"
+    passages = Searcher.open(real_index, real_encoder).search(question, k=5)
+    answer = compose(question, passages, real_encoder)
+
+    sevens = [p.rank for p in passages if p.chunk.section_number == "7"]
+    assert sevens and sevens[0] <= 2
+    assert "pooling en expertteams" in answer.text or "flexpoolregeling" in answer.text
+    assert {passages[rank - 1].chunk.kamerstuk for rank in answer.citations} == {"29362-354"}
 
 
 @pytest.mark.slow

@@ -167,6 +167,7 @@ def test_eval_prints_recall_per_language_and_kind(index_dir, tmp_path, capsys):
     lines = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
     assert lines["nl"][1] == lines["en"][1] == "1"
     assert (lines["nl"][5], lines["en"][5], lines["all"][5]) == ("1.00", "0.00", "0.50")  # R@10
+    assert lines["group"][-2:] == ["answer", "cited"] and lines["en"][-2:] == ["0.00", "0.00"]
     assert "b" in out.splitlines()[-1]
 
     assert main(["eval", str(questions), "--index", str(index_dir), "--json"]) == 0
@@ -180,3 +181,15 @@ def test_build_skips_files_over_the_size_limit_with_a_clear_reason(corpus, tmp_p
     assert status == 2
     err = capsys.readouterr().err
     assert f"{corpus / SEED.name}: " in err and "limit" in err
+
+
+def test_eval_names_the_file_and_line_of_a_malformed_question(index_dir, tmp_path, capsys):
+    questions = tmp_path / "questions.jsonl"
+    row = {"id": "a", "lang": "nl", "kind": "footnote", "question": "welke noot?",
+           "gold": [{"file": SEED.name, "evidence": "pooling"}], "footnote": 2}  # fmt: skip
+    questions.write_text(json.dumps(row | {"footnote": None}) + "\n" + json.dumps(row) + "\n")
+
+    assert main(["eval", str(questions), "--index", str(index_dir)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert f"{questions}:2:" in err and '"footnote"' in err

@@ -62,3 +62,15 @@ class IndexLockedError(BrievenError):
 
 class FetchError(BrievenError):
     """The open data API could not be reached or answered badly."""
+
+
+class QuestionFileError(BrievenError):
+    """A question file for `brieven eval` is missing or malformed. `str(err)` is one line:
+    'path:line: reason' (no line when the file as a whole cannot be read)."""
+
+    def __init__(self, path: object, line: int | None, reason: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        where = self.path if line is None else f"{self.path}:{line}"
+        super().__init__(f"{where}: {reason}")
