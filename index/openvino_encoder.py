@@ -118,7 +118,8 @@ class OpenVinoEncoder:
             self._compiled = ov.Core().compile_model(str(xml), "CPU", config)
         except Exception as err:  # the CPU plugin refuses a CPU or a file in many ways
             raise ModelError(f"OpenVINO cannot run {xml}: {_first_line(err)}") from err
-        self.precision = str(self._compiled.get_property("INFERENCE_PRECISION_HINT"))
+        hint = self._compiled.get_property("INFERENCE_PRECISION_HINT")
+        self.precision = hint.get_type_name()  # bf16 where the CPU has it, else f32
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         pad = self._tokenizer.token_to_id("<pad>")
