@@ -44,10 +44,10 @@ def export_dir(folder: Path, weights_hash: str) -> Path:
     return folder.with_name(f"{folder.name}-{BACKEND}-{weights_hash[:16]}")
 
 
-def missing_instructions() -> list[str]:
-    """The CPU flags OpenVINO needs that this CPU lacks (empty where /proc/cpuinfo is absent)."""
+def missing_instructions(cpuinfo: Path = Path("/proc/cpuinfo")) -> list[str]:
+    """The CPU flags OpenVINO needs that this CPU lacks (none known where `cpuinfo` is absent)."""
     try:
-        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return []
     flags = next((line.split(":", 1)[1].split() for line in text.splitlines()
