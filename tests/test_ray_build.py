@@ -38,3 +38,18 @@ def test_ray_build_equals_local_build(tmp_path, local_cluster):
     )
     assert report.chunks_embedded > 100 and report.pairs_embedded > 100
     _assert_same_index(store.load(tmp_path / "local"), store.load(tmp_path / "ray"), 1e-6)
+
+
+@pytest.mark.slow
+def test_cli_build_on_ray_with_the_real_model_equals_a_local_build(
+    tmp_path, local_cluster, real_encoder, capsys
+):
+    from brieven.cli import main
+    from tests.conftest import SEED, copy_letters
+
+    letters = copy_letters([SEED], tmp_path / "letters")
+    build([letters], tmp_path / "local", real_encoder, progress=False)
+    args = ["build", str(letters), "--index", str(tmp_path / "ray"), "--backend", "torch"]
+    assert main([*args, "--device", "cpu", "--ray", "local"]) == 0
+    assert "passages and" in capsys.readouterr().out
+    _assert_same_index(store.load(tmp_path / "local"), store.load(tmp_path / "ray"), 1e-5)
