@@ -131,7 +131,7 @@ def compare(args: argparse.Namespace) -> int:
         return 1
     texts.sort(key=len, reverse=True)
     seconds = dict.fromkeys(encoders, 0.0)
-    vectors = {name: [] for name in encoders}
+    vectors: dict[str, list[np.ndarray]] = {name: [] for name in encoders}
     for encoder in encoders.values():
         encoder.encode_document(texts[:BATCH_SIZE])  # warm-up
     for start in range(0, len(texts), BATCH_SIZE):

@@ -31,6 +31,8 @@ import numpy as np
 from brieven.kernel.encoder import in_length_batches
 from brieven.kernel.errors import ModelError
 from index import model as default_model
+from index import openvino_encoder
+from index.openvino_encoder import OpenVinoEncoder
 
 BATCH_SIZE = 32
 BACKENDS = ("auto", "openvino", "torch")
@@ -101,7 +103,7 @@ class SentenceTransformerEncoder:
 
 def load_encoder(
     model: str | None = None, backend: str | None = None, device: str | None = None
-):
+) -> SentenceTransformerEncoder | OpenVinoEncoder:
     """The default model (None or "multilingual-e5-small"), or any sentence-transformers model,
     on `backend` and `device` (None: $BRIEVEN_BACKEND / $BRIEVEN_DEVICE, else "auto").
 
@@ -139,7 +141,7 @@ def _device(device: str) -> str:
     return device
 
 
-def _load_default(backend: str, device: str):
+def _load_default(backend: str, device: str) -> SentenceTransformerEncoder | OpenVinoEncoder:
     folder = default_model.default_model_path()
     if not default_model.is_installed():
         print(
@@ -150,8 +152,6 @@ def _load_default(backend: str, device: str):
         default_model.install_default_model()
     weights_hash = (default_model.installed_info(folder) or {}).get("weights_hash", "")
     if backend != "torch" and device == "cpu":
-        from index import openvino_encoder
-
         try:
             return openvino_encoder.load(folder, weights_hash, default_model.PROMPTS)
         except ModelError as err:

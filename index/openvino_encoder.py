@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from brieven.kernel.encoder import in_length_batches
 from brieven.kernel.errors import ModelError
 from index import model as default_model
 
@@ -103,7 +104,7 @@ def _convert(folder: Path, ov):
 
 
 class OpenVinoEncoder:
-    """The default model compiled by OpenVINO, with the brieven Encoder interface."""
+    """The default model compiled by OpenVINO; meets `brieven.kernel.encoder.Encoder`."""
 
     backend = BACKEND
     device = "cpu"
@@ -139,15 +140,14 @@ class OpenVinoEncoder:
         """Embed passages in batches, longest first (less padding), calling progress(batch size)."""
         from index.encoder import BATCH_SIZE
 
-        texts = list(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-        out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(order), BATCH_SIZE):
-            rows = order[start : start + BATCH_SIZE]
-            out[rows] = self._encode([self.document_prompt + texts[i] for i in rows])
-            if progress is not None:
-                progress(len(rows))
-        return out
+        return in_length_batches(
+            [self.document_prompt + text for text in texts],
+            self._encode,
+            self.dimension,
+            BATCH_SIZE,
+            longest_first=True,
+            progress=progress,
+        )
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from brieven.kernel.encoder import Encoder
 from brieven.kernel.errors import ModelError
 
 BATCH_SIZE = 32
@@ -35,7 +36,7 @@ def _ray():
 class _Embedder:
     """A Ray actor: holds one encoder, embeds one batch of texts at a time."""
 
-    def __init__(self, make_encoder: Callable[[], object]) -> None:
+    def __init__(self, make_encoder: Callable[[], Encoder]) -> None:
         self.encoder = make_encoder()
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -44,7 +45,8 @@ class _Embedder:
 
 
 class RayEncoder:
-    """`local`'s model, whose documents are embedded by actors built with `make_encoder()`.
+    """`local`'s model, whose documents are embedded by actors built with `make_encoder()`; meets
+    `brieven.kernel.encoder.Encoder`.
 
     `make_encoder` must be picklable (a module-level function or a functools.partial of one) and
     give an encoder with the same model and weights as `local`, which answers queries and names
@@ -52,7 +54,11 @@ class RayEncoder:
     """
 
     def __init__(
-        self, local, make_encoder: Callable[[], object], address: str, actors: int | None = None
+        self,
+        local: Encoder,
+        make_encoder: Callable[[], Encoder],
+        address: str,
+        actors: int | None = None,
     ) -> None:
         ray = _ray()
         if not ray.is_initialized():

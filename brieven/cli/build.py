@@ -103,11 +103,12 @@ def add_index_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from brieven.kernel.encoder import Encoder
     from index.build import build
     from index.encoder import load_encoder
 
     model = args.model or _index_model(args.index)
-    encoder = load_encoder(model, args.backend, args.device)
+    encoder: Encoder = load_encoder(model, args.backend, args.device)
     if getattr(args, "ray", None):
         from index.ray_embed import RayEncoder
 
