@@ -7,7 +7,7 @@ import functools
 import sys
 from pathlib import Path
 
-from brieven.cli.model import add_backend_options
+from brieven.cli.model import add_backend_options, backend_choice
 from brieven.kernel.errors import IndexMissingError
 from index import store
 from ingest.guard import DEFAULT_GUARD, GuardLimits
@@ -108,11 +108,11 @@ def run(args: argparse.Namespace) -> int:
     from index.encoder import load_encoder
 
     model = args.model or _index_model(args.index)
-    encoder: Encoder = load_encoder(model, args.backend, args.device)
+    encoder: Encoder = load_encoder(model, **backend_choice(args))
     if getattr(args, "ray", None):
         from index.ray_embed import RayEncoder
 
-        on_node = functools.partial(load_encoder, model, args.backend, args.device)
+        on_node = functools.partial(load_encoder, model, **backend_choice(args))
         encoder = RayEncoder(encoder, on_node, args.ray)
     paths = args.paths or _index_roots(args.index) or [DEFAULT_LETTERS]
     report = build(

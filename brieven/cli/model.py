@@ -78,6 +78,12 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def backend_choice(args: argparse.Namespace) -> dict[str, str]:
+    """load_encoder's keyword arguments for the --backend and --device given (none: the
+    environment's or auto)."""
+    return {name: value for name in ("backend", "device") if (value := getattr(args, name, None))}
+
+
 def run_install(args: argparse.Namespace) -> int:
     from brieven.kernel.errors import ModelError
     from index import model, openvino_encoder
@@ -100,7 +106,7 @@ def run_info(args: argparse.Namespace) -> int:
     from index.encoder import load_encoder
     from index.model import MODEL_NAME, default_model_path
 
-    encoder = load_encoder(args.model, args.backend, args.device)
+    encoder = load_encoder(args.model, **backend_choice(args))
     facts = {
         "path": str(default_model_path()) if args.model in (None, MODEL_NAME) else encoder.model_id,
         "model_id": encoder.model_id,
