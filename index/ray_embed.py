@@ -87,6 +87,7 @@ class RayEncoder:
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
+        ray.data.DataContext.get_current().enable_progress_bars = False  # build shows its own
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         items = [{"row": row, "text": texts[row]} for row in order]
         vectors = ray.data.from_items(items).map_batches(

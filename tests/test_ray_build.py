@@ -22,9 +22,9 @@ def local_cluster():
 def _assert_same_index(one, other, tolerance: float) -> None:
     assert one.chunks == other.chunks
     assert one.sections == other.sections
-    np.testing.assert_array_equal(one.window_rows, other.window_rows)
+    np.testing.assert_array_equal(one.pair_rows, other.pair_rows)
     np.testing.assert_allclose(one.vectors, other.vectors, atol=tolerance)
-    np.testing.assert_allclose(one.windows, other.windows, atol=tolerance)
+    np.testing.assert_allclose(one.pairs, other.pairs, atol=tolerance)
 
 
 @pytest.mark.slow  # a Ray cluster takes about 20 s to start
