@@ -200,7 +200,7 @@ def _sentence_transformer(name: str, local_only: bool, device: str = "cpu"):
             if _offline()
             else "check the name, or download it once with network access"
         )
-        reason = str(err).strip().splitlines()[0] if str(err).strip() else err.__class__.__name__
+        reason = openvino_encoder.first_line(err)
         raise ModelError(f"cannot load model {name}: {reason} ({hint})") from err
 
 
