@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
 import ingest
 from brieven import kernel
@@ -35,6 +33,7 @@ from brieven.kernel.errors import (
 )
 from brieven.kernel.types import Chunk, Letter
 from index import pairs, store
+from index.progress import Progress
 from ingest.chunk import chunk_letter
 from ingest.discover import find_files
 from ingest.guard import DEFAULT_GUARD, GuardLimits, parse_all
@@ -193,7 +192,7 @@ def _read_all(parts: list[_Part], limits: ParseLimits, guard: GuardLimits, progr
         for index, part in enumerate(parts)
         if not part.reused and not part.record.skipped
     }
-    with tqdm(total=len(todo), desc="read", unit="file", disable=not progress, leave=False) as bar:
+    with Progress(len(todo), "read", "file", enabled=progress, leave=False) as bar:
         for path, result in parse_all(map(Path, todo), limits, guard):
             index = todo[str(path)]
             parts[index] = _read(parts[index], result)
@@ -251,9 +250,7 @@ def _embed(
     pair_todo = [t for t in dict.fromkeys(every_pair) if t not in known and t not in chunk_set]
     todo = chunk_todo + pair_todo
     if todo:
-        with tqdm(
-            total=len(todo), desc="embed", unit="text", disable=not progress, file=sys.stderr
-        ) as bar:
+        with Progress(len(todo), "embed", "text", enabled=progress) as bar:
             vectors = encoder.encode_document(todo, progress=bar.update)
         known |= dict(zip(todo, np.asarray(vectors, dtype=np.float32), strict=True))
     for part, texts in zip(fresh, pair_texts, strict=True):

