@@ -12,7 +12,14 @@ from brieven.cli.argtypes import day, positive
 from brieven.cli.build import add_index_argument
 from brieven.kernel.refs import to_superscript
 from brieven.kernel.types import Answer, Filters, Passage
-from brieven.present import format_date, format_pages, section_label
+from brieven.present import (
+    answered_line,
+    format_date,
+    format_pages,
+    section_label,
+    vote_summary,
+    zaak_line,
+)
 from brieven.serialize import answer_to_dict, passage_to_dict
 
 DESCRIPTION = """\
@@ -42,7 +49,10 @@ examples:
 --json prints {"question", "answer": {"text", "citations": [ranks], "found", "method":
 "extractive" | "llm", "notice" (when set)}, "passages": [{"rank", "score", "text", "letter": {"id",
 "title", "date", "kamerstuk", "url", "source"}, "section": {"number", "title"}, "pages",
-"footnotes": [{"number", "text", "urls"}]}]}; "answer" is left out with --no-answer."""
+"footnotes": [{"number", "text", "urls"}], "vote", "links", "answers_question"}]}; "answer" is
+left out with --no-answer. "vote" is a motie's vote ({"outcome": "adopted" | "rejected", "date",
+"decision", "for"/"against": [{"party", "seats"}], "seats_for", "seats_against"}), "links" its Zaak,
+dossier, questions and other documents as `brieven fetch` stored them; null means unknown."""
 
 _WIDTH = 100
 _INDENT = "    "
@@ -138,9 +148,10 @@ def _passage_text(passage: Passage) -> str:
         f"[{passage.rank}] {passage.score:.3f}  {chunk.title}",
         _INDENT + " · ".join(fact for fact in facts if fact),
         _INDENT + (chunk.url or chunk.source),
-        "",
-        _wrap(chunk.text),
     ]
+    extra = (vote_summary(chunk), zaak_line(chunk), answered_line(chunk))
+    lines += [_wrap(line) for line in extra if line]
+    lines += ["", _wrap(chunk.text)]
     if chunk.footnotes:
         lines.append("")
     for note in chunk.footnotes:
