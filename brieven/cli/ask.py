@@ -125,7 +125,7 @@ def render(
     if not passages:
         return f"No passages found for: {question}"
     blocks = [_answer_text(answer)] if answer is not None else []
-    return "\n\n".join(blocks + [_passage_text(p) for p in passages])
+    return "\n\n".join(blocks + [passage_text(p) for p in passages])
 
 
 def _answer_text(answer: Answer) -> str:
@@ -136,7 +136,7 @@ def _answer_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def _passage_text(passage: Passage) -> str:
+def passage_text(passage: Passage) -> str:
     chunk = passage.chunk
     facts = [
         f"Kamerstuk {chunk.kamerstuk}" if chunk.kamerstuk else None,

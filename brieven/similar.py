@@ -1,0 +1,94 @@
+"""Earlier answers to similar questions: for each numbered question of a new Kamervraag, the
+passages of earlier answers that answer the most similar questions (the Codi workflow: the
+government's own 2023 pilot gave civil servants exactly this when a new set of questions came in).
+
+The new Kamervraag is read by the same parser and sectioner as every letter (a PDF, a DOCX, or
+pasted text), so its "Vraag n" / "1." questions are the sections `ingest.sections` finds. Each
+question is searched on its own among the passages of one document type, by default "Antwoord
+schriftelijke vragen"; a passage of an answer is headed by the question it answers
+(`Chunk.answered_question`), so every hit shows the earlier question and its answer together.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from brieven.kernel.types import Chunk, Filters, Letter, Passage
+from index.search import Searcher
+from ingest.parse import parse
+
+ANSWER_TYPE = "Antwoord schriftelijke vragen"
+_WIDEN = 4  # passages asked for per passage wanted, so hidden letters leave enough behind
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    number: str  # "3"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Similar:
+    question: Question
+    passages: tuple[Passage, ...]  # best first, ranks 1..k
+
+
+def read_kamervraag(source: str) -> Letter:
+    """The Kamervraag in a file, or in `source` itself when it names no file (pasted text)."""
+    path = Path(source)
+    if len(source) < 4096 and "\n" not in source and path.is_file():
+        return parse(path)
+    with tempfile.TemporaryDirectory(prefix="brieven-similar-") as folder:
+        pasted = Path(folder) / "pasted.txt"
+        pasted.write_text(source, encoding="utf-8")
+        return parse(pasted)
+
+
+def questions_of(letter: Letter) -> list[Question]:
+    """Its numbered questions ("Vraag n" sections); the whole text as one when it numbers none."""
+    found = [
+        Question(section.number.split()[1], section.text.strip())
+        for section in letter.sections
+        if (section.number or "").startswith("Vraag ") and section.text.strip()
+    ]
+    if found:
+        return found
+    text = "\n".join(section.text for section in letter.sections).strip()
+    return [Question("1", text)] if text else []
+
+
+def questions_in(chunks: list[Chunk], section_texts: dict[int, str]) -> list[Question]:
+    """The questions an indexed letter asks or answers: each answer's heading, or the text of
+    each "Vraag n" section (`section_texts` by section index), in order, once each."""
+    found: dict[str, Question] = {}
+    for chunk in chunks:
+        answered = chunk.answered_question
+        if answered:
+            found.setdefault(answered[0], Question(*answered))
+        elif (chunk.section_number or "").startswith("Vraag "):
+            number = chunk.section_number.split()[1]
+            text = section_texts.get(chunk.section_index, chunk.text)
+            found.setdefault(number, Question(number, text.strip()))
+    return list(found.values())
+
+
+def similar(
+    searcher: Searcher,
+    questions: list[Question],
+    k: int = 3,
+    doc_types: tuple[str, ...] = (ANSWER_TYPE,),
+    hidden: frozenset[str] = frozenset(),
+) -> list[Similar]:
+    """For each question, the `k` best passages of `doc_types`, none from a letter in `hidden`."""
+    filters = Filters(doc_types=doc_types)
+    out = []
+    for question in questions:
+        found = searcher.search(question.text, k=k * _WIDEN + len(hidden), filters=filters)
+        kept = [p for p in found if p.chunk.letter_id not in hidden][:k]
+        passages = tuple(
+            Passage(rank=rank, score=p.score, chunk=p.chunk) for rank, p in enumerate(kept, 1)
+        )
+        out.append(Similar(question, passages))
+    return out
