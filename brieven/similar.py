@@ -11,15 +11,19 @@ schriftelijke vragen"; a passage of an answer is headed by the question it answe
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from brieven.kernel.errors import ParseError
 from brieven.kernel.types import Chunk, Filters, Letter, Passage
 from index.search import Searcher
 from ingest.parse import parse
 
 ANSWER_TYPE = "Antwoord schriftelijke vragen"
+_NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$", re.DOTALL)
+_FILE_NAME = re.compile(r"\S+\.(pdf|docx|txt|xml|html?)", re.IGNORECASE)
 _WIDEN = 4  # passages asked for per passage wanted, so hidden letters leave enough behind
 
 
@@ -40,6 +44,8 @@ def read_kamervraag(source: str) -> Letter:
     path = Path(source)
     if len(source) < 4096 and "\n" not in source and path.is_file():
         return parse(path)
+    if _FILE_NAME.fullmatch(source.strip()):
+        raise ParseError(path, "no such file; give a Kamervraag file or its text")
     with tempfile.TemporaryDirectory(prefix="brieven-similar-") as folder:
         pasted = Path(folder) / "pasted.txt"
         pasted.write_text(source, encoding="utf-8")
@@ -47,15 +53,40 @@ def read_kamervraag(source: str) -> Letter:
 
 
 def questions_of(letter: Letter) -> list[Question]:
-    """Its numbered questions ("Vraag n" sections); the whole text as one when it numbers none."""
+    """Its numbered questions: the "Vraag n" sections, else the paragraphs numbered "n." or "n)"
+    (the sectioner splits those only in answers, where an "Antwoord" confirms them); the whole
+    text as one question when it numbers none."""
     found = [
         Question(section.number.split()[1], section.text.strip())
         for section in letter.sections
         if (section.number or "").startswith("Vraag ") and section.text.strip()
     ]
-    if found:
-        return found
-    text = "\n".join(section.text for section in letter.sections).strip()
+    return found or _numbered(_paragraphs(letter))
+
+
+def _paragraphs(letter: Letter) -> list[str]:
+    lines = []
+    for section in letter.sections:
+        if section.title:
+            number = section.number
+            heading = f"{number}. {section.title}" if number and number.isdigit() else section.title
+            lines.append(heading)
+        lines += [p.strip() for p in section.text.split("\n\n") if p.strip()]
+    return lines
+
+
+def _numbered(paragraphs: list[str]) -> list[Question]:
+    questions: list[Question] = []
+    for paragraph in paragraphs:
+        match = _NUMBERED.match(paragraph)
+        if match and match.group(1) not in {q.number for q in questions}:
+            questions.append(Question(match.group(1), match.group(2).strip()))
+        elif questions:
+            last = questions[-1]
+            questions[-1] = Question(last.number, f"{last.text}\n{paragraph}")
+    if questions:
+        return questions
+    text = "\n".join(paragraphs).strip()
     return [Question("1", text)] if text else []
 
 
