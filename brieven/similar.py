@@ -25,6 +25,7 @@ ANSWER_TYPE = "Antwoord schriftelijke vragen"
 _NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$", re.DOTALL)
 _FILE_NAME = re.compile(r"\S+\.(pdf|docx|txt|xml|html?)", re.IGNORECASE)
 _WIDEN = 4  # passages asked for per passage wanted, so hidden letters leave enough behind
+_MOST = 1024  # passages asked for at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +117,23 @@ def similar(
     filters = Filters(doc_types=doc_types)
     out = []
     for question in questions:
-        found = searcher.search(question.text, k=k * _WIDEN + len(hidden), filters=filters)
-        kept = [p for p in found if p.chunk.letter_id not in hidden][:k]
+        kept = _unhidden(searcher, question.text, k, filters, hidden)
         passages = tuple(
             Passage(rank=rank, score=p.score, chunk=p.chunk) for rank, p in enumerate(kept, 1)
         )
         out.append(Similar(question, passages))
     return out
+
+
+def _unhidden(
+    searcher: Searcher, text: str, k: int, filters: Filters, hidden: frozenset[str]
+) -> list[Passage]:
+    """The best `k` passages outside `hidden`, asking for more while hidden letters fill the list
+    (a question of a hidden answer finds that answer's own passages first)."""
+    wanted = k * _WIDEN
+    while True:
+        found = searcher.search(text, k=wanted, filters=filters)
+        kept = [p for p in found if p.chunk.letter_id not in hidden]
+        if len(kept) >= k or len(found) < wanted or wanted >= _MOST:
+            return kept[:k]
+        wanted *= 4
