@@ -49,7 +49,8 @@ def show_dossier(searcher: Searcher, letter: Chunk) -> None:
             return
         others = letter_view.dossier_documents(searcher.letters(), letter)
         st.subheader(present.escape(f"Dossier {dossier}"))
-        st.caption(f"{len(others)} other documents in this index, newest first")
+        noun = "document" if len(others) == 1 else "documents"
+        st.caption(f"{len(others)} other {noun} in this index, newest first")
         for other in others:
             st.markdown(letter_view.dossier_line(other))
 

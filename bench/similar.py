@@ -33,7 +33,7 @@ from pathlib import Path
 from brieven.similar import ANSWER_TYPE, Question, questions_of, read_kamervraag, similar
 from index.search import Searcher
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"  # ../shared/corpus
 FOLDERS = ("kamervragen_tk_2024", "aanhangsel_antwoorden_pdf")
 MINISTRIES = (
     "Justitie en Veiligheid", "Volksgezondheid", "Buitenlandse Zaken", "Asiel en Migratie",
@@ -86,6 +86,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--pairs", type=Path, default=Path("/tmp/similar_pairs.tsv"))
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help=f"default {CORPUS}")
     parser.add_argument(
         "--per-letter", type=int, default=5, help="questions asked per answer letter (default 5)"
     )
@@ -101,7 +102,7 @@ def main() -> int:
             questions = questions[: args.per_letter]
             rows += judge(letters, letter_id, questions, searcher, out)
         path, answer = PAIRED_QUESTIONS
-        new = read_kamervraag(str(CORPUS / "kamervragen_tk_2024" / path))
+        new = read_kamervraag(str(args.corpus / "kamervragen_tk_2024" / path))
         if answer in letters:
             rows += judge(letters, answer, questions_of(new), searcher, out)
     count = len(rows)

@@ -80,7 +80,7 @@ def test_motie_page_shows_the_vote_and_its_dossier_newest_first(app):
     )
     links = [m.value for m in app.markdown if "?letter=" in m.value]
     assert any("](?letter=kst-19637-3481)" in link for link in links)
-    assert "Dossier 19637" in text and "1 other documents in this index, newest first" in text
+    assert "Dossier 19637" in text and "1 other document in this index, newest first" in text
 
 
 def test_dossier_listing_is_newest_first_and_leaves_out_the_letter_itself(index_dir):

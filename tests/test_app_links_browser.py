@@ -55,7 +55,7 @@ def test_letter_page_shows_vote_dossier_and_cited_section_in_the_browser(links_u
         expect(page.locator(".st-key-cited")).to_contain_text("Cited:")
         dossier = page.locator(".st-key-dossier")
         expect(dossier).to_contain_text("Dossier 19637")
-        other = dossier.get_by_role("link").first
+        other = dossier.locator("a[href^='?letter=']").first
         expect(other).to_have_attribute("href", "?letter=kst-19637-3481")
 
         height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
@@ -64,7 +64,10 @@ def test_letter_page_shows_vote_dossier_and_cited_section_in_the_browser(links_u
         SCREENSHOT.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
 
-        other.click()
-        expect(page.locator("h1").first).to_contain_text("Van Nispen", timeout=60_000)
-        expect(page.locator(".st-key-dossier")).to_contain_text("Dossier 19637")
+        with page.context.expect_page() as opened:  # Streamlit opens Markdown links in a tab
+            other.click()
+        letter = opened.value
+        expect(letter.locator("h1").first).to_contain_text("Van Nispen", timeout=120_000)
+        expect(letter.locator(".st-key-dossier")).to_contain_text("Dossier 19637")
+        expect(letter.locator("[data-testid=stMain]")).to_contain_text("Vote: unknown")
         browser.close()
