@@ -16,7 +16,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from brieven import present
+import letter_page
+from brieven import letter_view, present
 from brieven.answer import LLMConfig, compose
 from brieven.kernel.errors import BrievenError, IndexMissingError
 from brieven.kernel.types import Filters, Passage
@@ -114,8 +115,16 @@ def show_passage(passage: Passage, question: str, searcher: Searcher) -> None:
                 "**Footnotes**  \n"
                 + "  \n".join(present.footnote_markdown(fn) for fn in chunk.footnotes)
             )
+        for line in (present.vote_summary(chunk), present.answered_line(chunk)):
+            if line:
+                st.markdown(f"**{present.escape(line)}**")
         if present.safe_url(chunk.url):
             st.markdown(present.link("Official publication ↗", chunk.url))
+        st.markdown(
+            letter_view.letter_link(
+                "The whole letter and its dossier", chunk.letter_id, chunk.section_index
+            )
+        )
         with st.expander("Read the whole section"):
             st.markdown(present.highlight(searcher.section_text(chunk), question))
 
@@ -123,11 +132,6 @@ def show_passage(passage: Passage, question: str, searcher: Searcher) -> None:
 def main() -> None:
     st.set_page_config(
         page_title="brieven — search government letters", page_icon="📄", layout="wide"
-    )
-    st.title("Search Dutch government letters")
-    st.caption(
-        "Ask a question in English or Dutch. You get the passages of Kamerbrieven, Kamervragen "
-        "and moties that answer it, with letter, section, pages and footnotes."
     )
     index_dir = os.environ.get("BRIEVEN_INDEX", DEFAULT_INDEX)
     try:
@@ -139,6 +143,14 @@ def main() -> None:
         st.error(present.escape(str(err)))
         return
 
+    if "letter" in st.query_params:
+        letter_page.show(searcher, st.query_params["letter"], st.query_params.get("section"))
+        return
+    st.title("Search Dutch government letters")
+    st.caption(
+        "Ask a question in English or Dutch. You get the passages of Kamerbrieven, Kamervragen "
+        "and moties that answer it, with letter, section, pages and footnotes."
+    )
     filters = choose_filters(searcher.facets())
     show_index_facts(searcher, index_dir)
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 from brieven.kernel.refs import to_superscript
-from brieven.kernel.types import Answer, Chunk, Footnote, Pages
+from brieven.kernel.types import Answer, Chunk, Footnote, Pages, PartyVote
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _WORD = re.compile(r"\w+")
@@ -182,6 +182,55 @@ def citation_line(chunk: Chunk, score: float) -> str:
 
 
 OCR_NOTICE = "Read by OCR from a scanned page: the text may contain recognition errors."
+
+
+def vote_summary(chunk: Chunk) -> str | None:
+    """A motie's vote as plain text ("Adopted on 2 October 2025. For: NSC (19 seats), ...");
+    "Vote: unknown" for a motie whose vote the data does not give; None for other documents."""
+    if not chunk.doc_type.startswith("Motie"):
+        return None
+    vote = chunk.links.vote if chunk.links else None
+    if vote is None:
+        return "Vote: unknown"
+    outcome = {"adopted": "Adopted", "rejected": "Rejected"}.get(vote.outcome or "")
+    head = outcome or f"Decision: {vote.decision or 'unknown'}"
+    head += f" on {format_date(vote.date)}." if vote.date else " (date unknown)."
+    return " ".join(
+        [
+            head,
+            f"For ({vote.seats_for} seats): {_parties(vote.voted_for)}.",
+            f"Against ({vote.seats_against} seats): {_parties(vote.voted_against)}.",
+        ]
+    )
+
+
+def _parties(parties: tuple[PartyVote, ...]) -> str:
+    if not parties:
+        return "none recorded"
+    return ", ".join(
+        f"{p.party} ({p.seats})" if p.seats is not None else f"{p.party} (seats unknown)"
+        for p in parties
+    )
+
+
+def answered_line(chunk: Chunk) -> str | None:
+    """ "Answers question 3: Bent u bekend met …?" for a passage of an answer to Kamervragen."""
+    answered = chunk.answered_question
+    return f"Answers question {answered[0]}: {answered[1]}" if answered else None
+
+
+def zaak_line(chunk: Chunk) -> str | None:
+    """The Zaak and the questions it holds, as plain text; None when never fetched."""
+    if chunk.links is None:
+        return None
+    links = chunk.links
+    parts = [f"Zaak {links.zaak or 'unknown'}", f"dossier {links.dossier or 'unknown'}"]
+    if links.questions:
+        asked = ", ".join(
+            f"{q.number} ({format_date(q.date) or 'date unknown'})" for q in links.questions
+        )
+        parts.append(f"questions: {asked}")
+    return " · ".join(parts)
 
 
 def passage_anchor(rank: int) -> str:

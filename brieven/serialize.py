@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from brieven.kernel.types import Answer, Footnote, Letter, Passage, Section
+from brieven.kernel.types import Answer, Footnote, Letter, Links, Passage, Related, Section, Vote
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
@@ -30,6 +30,9 @@ def passage_to_dict(passage: Passage) -> dict[str, Any]:
     `letter.source` is the ingested file's path; `letter.sender` the ministry and signer,
     `letter.reference` its kenmerk; `footnotes` are those the passage's text refers to; `ocr` is
     true when the text was read by OCR from page images, and may hold recognition errors.
+    Added for issue 18: `vote` (a motie's vote, null when unknown), `links` (Zaak, dossier,
+    questions and other documents of the Zaak from the open data API; null when never fetched) and
+    `answers_question` ({"number", "text"} of the question an answer's passage answers, or null).
     """
     chunk = passage.chunk
     return {
@@ -50,7 +53,47 @@ def passage_to_dict(passage: Passage) -> dict[str, Any]:
         "pages": list(chunk.pages) if chunk.pages else None,
         "footnotes": [footnote_to_dict(note) for note in chunk.footnotes],
         "ocr": chunk.ocr,
+        "vote": vote_to_dict(chunk.links.vote) if chunk.links else None,
+        "links": links_to_dict(chunk.links) if chunk.links else None,
+        "answers_question": _question(chunk.answered_question),
     }
+
+
+def vote_to_dict(vote: Vote | None) -> dict[str, Any] | None:
+    """{"outcome": "adopted" | "rejected" | null, "date", "decision", "for": [{"party", "seats"}],
+    "against": [...], "seats_for", "seats_against"}; null when unknown."""
+    if vote is None:
+        return None
+    return {
+        "outcome": vote.outcome,
+        "date": vote.date,
+        "decision": vote.decision,
+        "for": [{"party": p.party, "seats": p.seats} for p in vote.voted_for],
+        "against": [{"party": p.party, "seats": p.seats} for p in vote.voted_against],
+        "seats_for": vote.seats_for,
+        "seats_against": vote.seats_against,
+    }
+
+
+def links_to_dict(links: Links) -> dict[str, Any]:
+    """{"number", "zaak", "zaak_subject", "dossier", "questions": [...], "documents": [...]}, each
+    document {"number", "doc_type", "date", "title"}; a null value is unknown."""
+    return {
+        "number": links.number,
+        "zaak": links.zaak,
+        "zaak_subject": links.zaak_subject,
+        "dossier": links.dossier,
+        "questions": [related_to_dict(doc) for doc in links.questions],
+        "documents": [related_to_dict(doc) for doc in links.documents],
+    }
+
+
+def related_to_dict(doc: Related) -> dict[str, Any]:
+    return {"number": doc.number, "doc_type": doc.doc_type, "date": doc.date, "title": doc.title}
+
+
+def _question(answered: tuple[str, str] | None) -> dict[str, str] | None:
+    return {"number": answered[0], "text": answered[1]} if answered else None
 
 
 def section_to_dict(section: Section) -> dict[str, Any]:

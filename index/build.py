@@ -35,7 +35,7 @@ from brieven.kernel.types import Chunk, Letter
 from index import pairs, store
 from index.progress import Progress
 from ingest.chunk import chunk_letter
-from ingest.discover import find_files
+from ingest.discover import find_files, sidecar_of
 from ingest.guard import DEFAULT_GUARD, GuardLimits, parse_all
 from ingest.raw import ParseLimits
 
@@ -128,8 +128,15 @@ def build(
 
 
 def file_hash(path: Path) -> str:
+    """The file's sha256, its metadata sidecar's bytes folded in when it has one: `brieven fetch`
+    rewrites a sidecar alone when a motie is voted on, and the index must take that up."""
     with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    try:
+        side = sidecar_of(path).read_bytes()
+    except OSError:
+        return digest
+    return hashlib.sha256(digest.encode() + b"\0" + side).hexdigest()
 
 
 def ingest_fingerprint(limits: ParseLimits) -> str:

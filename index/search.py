@@ -171,6 +171,18 @@ class Searcher:
         key = (chunk.source, chunk.section_index)
         return self._current().data.sections.get(key, chunk.text)
 
+    def letter_chunks(self, letter_id: str | None = None) -> list[Chunk]:
+        """The chunks of one letter in order; of every letter when `letter_id` is None."""
+        chunks = self._current().data.chunks
+        return [c for c in chunks if letter_id is None or c.letter_id == letter_id]
+
+    def letters(self) -> list[Chunk]:
+        """The first chunk of every letter: what a listing of letters shows."""
+        first: dict[str, Chunk] = {}
+        for chunk in self._current().data.chunks:
+            first.setdefault(chunk.letter_id, chunk)
+        return list(first.values())
+
     def facets(self) -> Facets:
         chunks = self._current().data.chunks
         dates = sorted(chunk.date for chunk in chunks if chunk.date)

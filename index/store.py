@@ -45,6 +45,7 @@ import numpy as np
 
 from brieven.kernel.encoder import Encoder
 from brieven.kernel.errors import IndexLockedError, IndexMismatchError, IndexMissingError
+from brieven.kernel.links import links_from_dict
 from brieven.kernel.types import Chunk, Footnote, IndexManifest
 from index.lexical import LexicalIndex
 
@@ -220,7 +221,8 @@ def chunk_from_dict(row: dict) -> Chunk:
         for f in row["footnotes"]
     )
     pages = tuple(row["pages"]) if row["pages"] is not None else None
-    return Chunk(**{**row, "footnotes": footnotes, "pages": pages})
+    links = links_from_dict(row.get("links"))
+    return Chunk(**{**row, "footnotes": footnotes, "pages": pages, "links": links})
 
 
 def chunk_to_dict(chunk: Chunk) -> dict:

@@ -67,6 +67,7 @@ def chunk_letter(letter: Letter) -> list[Chunk]:
                     sender=letter.sender,
                     reference=letter.reference,
                     ocr=section.ocr,
+                    links=letter.links,
                 )
             )
     return chunks

@@ -9,6 +9,11 @@ from pathlib import Path
 SIDECAR_SUFFIX = ".meta.json"
 
 
+def sidecar_of(path: Path) -> Path:
+    """Where a file's metadata sidecar lies: `letter.pdf` -> `letter.pdf.meta.json`."""
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
 def find_files(paths: Iterable[str | Path]) -> list[Path]:
     """Every file under `paths` (files are taken as given), recursively, sorted, without repeats.
 

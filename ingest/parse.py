@@ -2,7 +2,8 @@
 
 The reader is chosen by `ingest.readers` (the format sniffed from the content, then the
 extension). A sidecar `<file>.meta.json` next to the file (keys title, date, kamerstuk, doc_type,
-url) overrides what the file states about itself.
+url) overrides what the file states about itself; its "links" (Zaak, dossier, vote, written by
+`brieven fetch`) become the letter's `links`.
 Where the format's metadata gives no date or document type (a PDF), they are read from the
 letter's own wording ("Den Haag, 25 maart 2024", "Antwoord van … (ontvangen 20 februari 2024)").
 """
@@ -14,12 +15,14 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from brieven.kernel.errors import FileTooLargeError, ParseError
+from brieven.kernel.links import links_from_dict
 from brieven.kernel.refs import normalise_kamerstuk, references
 from brieven.kernel.types import Letter
 from ingest import metadata
-from ingest.discover import SIDECAR_SUFFIX
+from ingest.discover import sidecar_of
 from ingest.letterhead import read_letterhead
 from ingest.raw import Metadata, ParseLimits, RawDocument
 from ingest.readers import READERS, format_of
@@ -63,8 +66,8 @@ def parse_with_origin(
     return _letter(path, data, raw)
 
 
-def _sidecar(path: Path) -> dict[str, str]:
-    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+def _sidecar(path: Path) -> dict[str, Any]:
+    sidecar = sidecar_of(path)
     if not sidecar.is_file():
         return {}
     try:
@@ -73,7 +76,7 @@ def _sidecar(path: Path) -> dict[str, str]:
         raise ParseError(sidecar, f"metadata sidecar is not valid JSON: {err}") from err
     if not isinstance(values, dict):
         raise ParseError(sidecar, "metadata sidecar must hold one JSON object")
-    return {key: str(values[key]) for key in _SIDECAR_KEYS if values.get(key)}
+    return values
 
 
 def _letter(path: Path, data: bytes, raw: RawDocument) -> tuple[Letter, str]:
@@ -83,7 +86,8 @@ def _letter(path: Path, data: bytes, raw: RawDocument) -> tuple[Letter, str]:
     if not any(section.text.strip() for section in parts):
         raise ParseError(path, "no text found (a scanned document without a text layer?)")
     meta: Metadata = raw.metadata
-    side = _sidecar(path)
+    sidecar = _sidecar(path)
+    side = {key: str(sidecar[key]) for key in _SIDECAR_KEYS if sidecar.get(key)}
     texts = [section.text for section in parts]
     kamerstuk = (
         (normalise_kamerstuk("kst-" + side["kamerstuk"]) or normalise_kamerstuk(side["kamerstuk"]))
@@ -130,6 +134,7 @@ def _letter(path: Path, data: bytes, raw: RawDocument) -> tuple[Letter, str]:
         sender=meta.sender or head.sender,
         references=tuple(ref for ref in dict.fromkeys(seen) if ref not in own),
         reference=meta.reference or head.reference,
+        links=links_from_dict(sidecar.get("links")),
     )
     return letter, origin
 

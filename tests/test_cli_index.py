@@ -17,7 +17,11 @@ SAMPLE = [
     LETTERS / "kamerbrieven_pages" / "kst-26488-72__zoek_officielebekendmakingen_nl.txt",
     LETTERS / "moties_xml" / "kst-29279-965.xml",
 ]
-PASSAGE_KEYS = {"rank", "score", "text", "letter", "section", "pages", "footnotes", "ocr"}
+PASSAGE_KEYS = {"rank", "score", "text", "letter", "section", "pages", "footnotes", "ocr"} | {
+    "vote",  # issue 18: added fields, null for letters never fetched from the API
+    "links",
+    "answers_question",
+}
 LETTER_KEYS = {"id", "title", "date", "kamerstuk", "url", "source", "sender", "reference"}
 
 
@@ -101,6 +105,7 @@ def test_ask_json_follows_the_contract(index_dir, capsys):
         assert isinstance(passage["score"], float) and passage["text"]
         for note in passage["footnotes"]:
             assert set(note) == {"number", "text", "urls"}
+        assert passage["vote"] is None and passage["links"] is None  # sample letters: no sidecar
     top = passages[0]
     assert top["letter"]["kamerstuk"] == "29362-354"
     assert top["section"]["number"] == "7"

@@ -86,6 +86,13 @@ def resource(entity: str, entity_id: str) -> str:
 
 @pytest.fixture
 def api():
+    fake = start_api()
+    yield fake
+    fake.server.shutdown()
+    fake.server.server_close()
+
+
+def start_api() -> FakeApi:
     """The recorded listing on two pages, the motie as publication XML and each letter as a PDF."""
     fake = FakeApi()
     thread = threading.Thread(target=fake.server.serve_forever, args=(0.05,), daemon=True)
@@ -98,9 +105,7 @@ def api():
     )
     for document in (ICT, WAPEN, LOS):
         fake.serve(resource("Document", document), (200, PDF, {"Content-Type": "application/pdf"}))
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
+    return fake
 
 
 def quick_client(**kwargs) -> tuple[Client, list[float]]:
@@ -214,6 +219,14 @@ def test_follows_pagination_prefers_publication_xml_and_writes_sidecars(api, tmp
         "versie_id": None,
         "record_url": f"{api.root}Document({ICT})",
         "resource_url": f"{api.root}{resource('Document', ICT)}",
+        "links": {  # the server knows no Zaak of it: every link unknown
+            "number": "2025D18123",
+            "zaak": None,
+            "zaak_subject": None,
+            "dossier": "26643",
+            "documents": [],
+            "vote": None,
+        },
     }
     motie = json.loads(sidecar_path(tmp_path / "2025D06779.xml").read_text(encoding="utf-8"))
     assert (motie["kamerstuk"], motie["date"], motie["doc_type"]) == (

@@ -12,7 +12,14 @@ from brieven.cli.argtypes import day, positive
 from brieven.cli.build import add_index_argument
 from brieven.kernel.refs import to_superscript
 from brieven.kernel.types import Answer, Filters, Passage
-from brieven.present import format_date, format_pages, section_label
+from brieven.present import (
+    answered_line,
+    format_date,
+    format_pages,
+    section_label,
+    vote_summary,
+    zaak_line,
+)
 from brieven.serialize import answer_to_dict, passage_to_dict
 
 DESCRIPTION = """\
@@ -42,7 +49,10 @@ examples:
 --json prints {"question", "answer": {"text", "citations": [ranks], "found", "method":
 "extractive" | "llm", "notice" (when set)}, "passages": [{"rank", "score", "text", "letter": {"id",
 "title", "date", "kamerstuk", "url", "source"}, "section": {"number", "title"}, "pages",
-"footnotes": [{"number", "text", "urls"}]}]}; "answer" is left out with --no-answer."""
+"footnotes": [{"number", "text", "urls"}], "vote", "links", "answers_question"}]}; "answer" is
+left out with --no-answer. "vote" is a motie's vote ({"outcome": "adopted" | "rejected", "date",
+"decision", "for"/"against": [{"party", "seats"}], "seats_for", "seats_against"}), "links" its Zaak,
+dossier, questions and other documents as `brieven fetch` stored them; null means unknown."""
 
 _WIDTH = 100
 _INDENT = "    "
@@ -115,7 +125,7 @@ def render(
     if not passages:
         return f"No passages found for: {question}"
     blocks = [_answer_text(answer)] if answer is not None else []
-    return "\n\n".join(blocks + [_passage_text(p) for p in passages])
+    return "\n\n".join(blocks + [passage_text(p) for p in passages])
 
 
 def _answer_text(answer: Answer) -> str:
@@ -126,7 +136,7 @@ def _answer_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def _passage_text(passage: Passage) -> str:
+def passage_text(passage: Passage) -> str:
     chunk = passage.chunk
     facts = [
         f"Kamerstuk {chunk.kamerstuk}" if chunk.kamerstuk else None,
@@ -138,9 +148,10 @@ def _passage_text(passage: Passage) -> str:
         f"[{passage.rank}] {passage.score:.3f}  {chunk.title}",
         _INDENT + " · ".join(fact for fact in facts if fact),
         _INDENT + (chunk.url or chunk.source),
-        "",
-        _wrap(chunk.text),
     ]
+    extra = (vote_summary(chunk), zaak_line(chunk), answered_line(chunk))
+    lines += [_wrap(line) for line in extra if line]
+    lines += ["", _wrap(chunk.text)]
     if chunk.footnotes:
         lines.append("")
     for note in chunk.footnotes:

@@ -15,6 +15,10 @@ DESCRIPTION = """\
 Download documents from the Tweede Kamer open data API (gegevensmagazijn.tweedekamer.nl, OData v4),
 each as its official publication XML where there is one, else its PDF or DOCX, with a metadata
 sidecar (<file>.meta.json: title, date, kamerstuk, type, official URL) that `brieven build` uses.
+The sidecar also holds the document's links: its Zaak and the Zaak's other papers (the questions
+an answer answers), its dossier, and for a motie the vote (adopted or rejected, parties for and
+against with their seats); one or two more requests per document. A link the API does not give
+is stored as unknown (null), never guessed; a motie fetched before its vote is asked again.
 Documents already in --out are skipped, so running it again fetches only what is new; an
 interrupted run resumes. Filters combine; --type and --dossier may be repeated."""
 
@@ -85,6 +89,12 @@ def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
         help="at most R requests per second (default: 4)",
     )
     parser.add_argument(
+        "--no-links",
+        dest="links",
+        action="store_false",
+        help="do not ask for each document's Zaak, dossier and vote (fewer requests)",
+    )
+    parser.add_argument(
         "--timeout",
         type=positive(float),
         default=30.0,
@@ -102,12 +112,18 @@ def run_fetch(args: argparse.Namespace) -> FetchReport:
     """Fetch as the arguments say and print what happened: a summary, each failure on stderr."""
     query = Query(args.since, args.until, tuple(args.doc_types), tuple(args.dossiers))
     client = Client(rate=args.rate, timeout=args.timeout)
-    report = fetch(query, args.out, client=client, api_url=args.api_url, limit=args.limit)
+    report = fetch(
+        query, args.out, client=client, api_url=args.api_url, limit=args.limit, links=args.links
+    )
     for document, reason in report.failed:
         print(f"brieven: {document} skipped: {reason}", file=sys.stderr)
+    for document, reason in report.unlinked:
+        print(f"brieven: {document} stored, but {reason}", file=sys.stderr)
+    relinked = f", {report.relinked} with links renewed" if report.relinked else ""
+    unlinked = f", {len(report.unlinked)} with links unknown" if report.unlinked else ""
     print(
-        f"{len(report.stored)} fetched, {report.present} already present, "
-        f"{len(report.failed)} failed, in {args.out}"
+        f"{len(report.stored)} fetched, {report.present} already present{relinked}, "
+        f"{len(report.failed)} failed{unlinked}, in {args.out}"
     )
     return report
 

@@ -59,6 +59,62 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Related:
+    """Another document of the same Zaak (parliamentary case), as the open data API lists it."""
+
+    number: str  # its DocumentNummer, "2024D45678"
+    doc_type: str | None  # its Soort, "Schriftelijke vragen"
+    date: str | None
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PartyVote:
+    party: str  # "GroenLinks-PvdA"
+    seats: int | None  # the party's seats that voted so (FractieGrootte)
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """How the Kamer decided on a motie: the Besluit and its Stemmingen, per party."""
+
+    outcome: str | None  # "adopted" or "rejected"; None when the decision says neither
+    date: str | None  # day of the vote, when the API states it
+    decision: str | None  # the decision in the Kamer's words, "Aangenomen."
+    voted_for: tuple[PartyVote, ...] = ()
+    voted_against: tuple[PartyVote, ...] = ()
+
+    @property
+    def seats_for(self) -> int:
+        return sum(party.seats or 0 for party in self.voted_for)
+
+    @property
+    def seats_against(self) -> int:
+        return sum(party.seats or 0 for party in self.voted_against)
+
+
+QUESTION_TYPES = ("Schriftelijke vragen", "Mondelinge vragen")
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """What the open data API links a document to. None (or empty) means unknown: a link the
+    API did not give is never guessed from the text."""
+
+    number: str | None = None  # the document's own DocumentNummer, "2025D06779"
+    zaak: str | None = None  # its Zaak's Nummer, "2025Z02986"
+    zaak_subject: str | None = None
+    dossier: str | None = None  # Kamerstukdossier, "19637" or "21501-07"
+    documents: tuple[Related, ...] = ()  # the other documents of its Zaak
+    vote: Vote | None = None  # for a motie, when it has been voted on
+
+    @property
+    def questions(self) -> tuple[Related, ...]:
+        """The questions of the Zaak: what an "Antwoord schriftelijke vragen" answers."""
+        return tuple(doc for doc in self.documents if doc.doc_type in QUESTION_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
 class Letter:
     id: str
     title: str
@@ -73,6 +129,7 @@ class Letter:
     sender: str | None = None  # ministry or member, when stated
     references: tuple[str, ...] = ()  # other normalised document numbers seen (2024D11607, ...)
     reference: str | None = None  # the sender's own kenmerk ("4204015-1087289-PDIZA")
+    links: Links | None = None  # from the open data API (`brieven fetch`); None: not fetched
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +154,7 @@ class Chunk:
     sender: str | None = None
     reference: str | None = None  # the sender's kenmerk
     ocr: bool = False  # the section was read by OCR
+    links: Links | None = None  # the letter's links (Zaak, dossier, vote); None: unknown
 
     @property
     def heading(self) -> str:
@@ -105,6 +163,15 @@ class Chunk:
     @property
     def dossier(self) -> str | None:
         return dossier_of(self.kamerstuk)
+
+    @property
+    def answered_question(self) -> tuple[str, str] | None:
+        """In an answer to Kamervragen, ("3", the question's wording) for a chunk of "Antwoord 3":
+        `ingest.sections` heads each answer with the question it answers."""
+        parts = (self.section_number or "").split(maxsplit=1)
+        if len(parts) == 2 and parts[0] == "Antwoord" and self.section_title != self.section_number:
+            return parts[1], self.section_title
+        return None
 
 
 @dataclass(frozen=True, slots=True)

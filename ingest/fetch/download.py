@@ -3,11 +3,14 @@
 Layout of the output folder (default `data/letters/fetched/`, inside what `brieven build` reads):
 
     2025D20508.pdf            the document's file (official XML where published, else PDF/DOCX)
-    2025D20508.pdf.meta.json  its sidecar: see `ingest.fetch.record` for the keys
+    2025D20508.pdf.meta.json  its sidecar: see `ingest.fetch.record` for the keys, and its
+                              "links" (Zaak, dossier, vote: `ingest.fetch.links`)
 
 Writes go to a hidden temporary file that is renamed into place, the sidecar last: a document
 counts as fetched once its sidecar names the current version of the record, so a run broken off
 at any point resumes where it stopped. A document whose record has a new version is fetched again.
+A document already there whose links were never asked for, or a motie not yet voted on when it
+was fetched, has its links asked for again and only its sidecar rewritten.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -26,8 +29,16 @@ from tqdm import tqdm
 from brieven.kernel.errors import FetchError
 from ingest.discover import SIDECAR_SUFFIX
 from ingest.fetch.client import Client
+from ingest.fetch.links import is_motie, links_of
 from ingest.fetch.odata import API_URL, Query, iter_documents, root
-from ingest.fetch.record import EXTENSIONS, Resource, best_resource, file_stem, sidecar
+from ingest.fetch.record import (
+    EXTENSIONS,
+    Resource,
+    best_resource,
+    dossier_of,
+    file_stem,
+    sidecar,
+)
 
 DEFAULT_OUT = Path("data/letters/fetched")
 
@@ -37,6 +48,8 @@ class FetchReport:
     stored: tuple[Path, ...]  # files written in this run
     present: int  # documents already fetched before, skipped
     failed: tuple[tuple[str, str], ...]  # (document, reason): nothing stored for these
+    unlinked: tuple[tuple[str, str], ...] = ()  # (document, reason): stored, some links unknown
+    relinked: int = 0  # documents already there whose links were asked for again
 
 
 def sidecar_path(path: Path) -> Path:
@@ -51,18 +64,16 @@ def fetch(
     api_url: str = API_URL,
     limit: int | None = None,
     progress: bool = True,
+    links: bool = True,
 ) -> FetchReport:
-    """Fetch every document `query` lists (at most `limit`) into `out_dir`.
+    """Fetch every document `query` lists (at most `limit`) into `out_dir`, with its links
+    (unless `links` is false).
 
     A document that cannot be fetched (its file missing, unreadable type) is reported in
     `failed` and the others are still stored; a listing that fails raises `FetchError`.
     """
-    client = client or Client()
-    api_url = root(api_url)
+    run = _Run(client or Client(), root(api_url), out_dir, query, links)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stored: list[Path] = []
-    failed: list[tuple[str, str]] = []
-    present = 0
     bar = tqdm(
         desc="fetch", unit="doc", total=limit, disable=None if progress else True, file=sys.stderr
     )
@@ -72,28 +83,75 @@ def fetch(
         bar.refresh()
 
     try:
-        records = iter_documents(client, api_url, query, set_total, top=limit)
+        records = iter_documents(run.client, run.api_url, query, set_total, top=limit)
         for record in islice(records, limit):
             bar.update(1)
-            name = file_stem(record)
-            resource = best_resource(api_url, record)
-            if resource is None:
-                kind = record.get("ContentType") or "none"
-                failed.append((name, f"no file brieven can read (content type {kind})"))
-                continue
-            target = out_dir / f"{name}.{resource.extension}"
-            if _is_current(target, record):
-                present += 1
-                continue
-            try:
-                _store(client, target, resource, sidecar(api_url, record, resource, query.dossiers))
-            except FetchError as err:
-                failed.append((name, str(err)))
-                continue
-            stored.append(target)
+            run.take(record)
     finally:
         bar.close()
-    return FetchReport(tuple(stored), present, tuple(failed))
+    return FetchReport(
+        tuple(run.stored), run.present, tuple(run.failed), tuple(run.unlinked), run.relinked
+    )
+
+
+@dataclass
+class _Run:
+    """One fetch: where to, what was done so far."""
+
+    client: Client
+    api_url: str
+    out_dir: Path
+    query: Query
+    links: bool
+    stored: list[Path] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    unlinked: list[tuple[str, str]] = field(default_factory=list)
+    present: int = 0
+    relinked: int = 0
+
+    def take(self, record: dict[str, Any]) -> None:
+        name = file_stem(record)
+        resource = best_resource(self.api_url, record)
+        if resource is None:
+            kind = record.get("ContentType") or "none"
+            self.failed.append((name, f"no file brieven can read (content type {kind})"))
+            return
+        target = self.out_dir / f"{name}.{resource.extension}"
+        if _is_current(target, record):
+            self.present += 1
+            old = _read_sidecar(sidecar_path(target)) or {}
+            if self.links and _links_stale(old, record):
+                _write_atomic(sidecar_path(target), _json(old | {"links": self._links(record)}))
+                self.relinked += 1
+            return
+        meta = sidecar(self.api_url, record, resource, self.query.dossiers)
+        if self.links:
+            meta["links"] = self._links(record)
+        try:
+            _store(self.client, target, resource, meta)
+        except FetchError as err:
+            self.failed.append((name, str(err)))
+            return
+        self.stored.append(target)
+
+    def _links(self, record: dict[str, Any]) -> dict[str, Any]:
+        dossier = dossier_of(record, self.query.dossiers)
+        links, problem = links_of(self.client, self.api_url, record, dossier)
+        if problem:
+            self.unlinked.append((file_stem(record), problem))
+        return links
+
+
+def _links_stale(meta: dict[str, Any], record: dict[str, Any]) -> bool:
+    """Links never asked for, or a motie's vote not known when they were."""
+    links = meta.get("links")
+    if not isinstance(links, dict):
+        return True
+    return is_motie(record) and links.get("vote") is None
+
+
+def _json(meta: dict[str, Any]) -> bytes:
+    return json.dumps(meta, ensure_ascii=False, indent=2).encode()
 
 
 def _is_current(target: Path, record: dict[str, Any]) -> bool:
@@ -109,7 +167,7 @@ def _store(client: Client, target: Path, resource: Resource, meta: dict[str, Any
     if not data:
         raise FetchError(f"{resource.url}: the API sent an empty file")
     _write_atomic(target, data)
-    _write_atomic(sidecar_path(target), json.dumps(meta, ensure_ascii=False, indent=2).encode())
+    _write_atomic(sidecar_path(target), _json(meta))
     _drop_older_copies(target, meta["api_id"])
 
 

@@ -29,7 +29,7 @@ EXPAND = "HuidigeDocumentVersie($expand=DocumentPublicatie),Kamerstukdossier"
 # Dutch clocks run at UTC+1 or UTC+2 and `Datum` is a local date at midnight: bounds at +02:00
 # admit every record of the first and last day; `Query.admits` then trims on the local date.
 DUTCH_OFFSET = "+02:00"
-_URL_SAFE = "$(),/:'"  # left readable in query strings; the rest is percent-encoded
+URL_SAFE = "$(),/:'"  # left readable in query strings; the rest is percent-encoded
 _DOSSIER = re.compile(r"^(\d+)(?:-([A-Za-z0-9]+))?$")
 
 
@@ -93,17 +93,17 @@ def documents_url(api_url: str, query: Query, top: int | None = None) -> str:
     }
     if top is not None:
         params["$top"] = str(top)
-    encoded = "&".join(f"{key}={quote(value, safe=_URL_SAFE)}" for key, value in params.items())
+    encoded = "&".join(f"{key}={quote(value, safe=URL_SAFE)}" for key, value in params.items())
     return f"{root(api_url)}Document?{encoded}"
 
 
 def record_url(api_url: str, document_id: str) -> str:
-    return f"{root(api_url)}Document({_key(document_id)})"
+    return f"{root(api_url)}Document({entity_key(document_id)})"
 
 
 def resource_url(api_url: str, entity: str, entity_id: str) -> str:
     """URL of the file behind a `Document` or `DocumentPublicatie`."""
-    return f"{root(api_url)}{entity}({_key(entity_id)})/{RESOURCE}"
+    return f"{root(api_url)}{entity}({entity_key(entity_id)})/{RESOURCE}"
 
 
 def iter_documents(
@@ -159,7 +159,7 @@ def _string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _key(entity_id: str) -> str:
+def entity_key(entity_id: str) -> str:
     if not re.fullmatch(r"[0-9A-Fa-f-]{36}", entity_id):
         raise FetchError(f"{entity_id!r} is not an API id (a GUID)")
     return entity_id
