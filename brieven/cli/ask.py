@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import textwrap
 from collections.abc import Iterable
 
 from brieven.cli.argtypes import day, positive
 from brieven.cli.build import add_index_argument
-from brieven.kernel.refs import to_superscript
 from brieven.kernel.types import Answer, Filters, Passage
-from brieven.present import format_date, format_pages, section_label
+from brieven.present import passage_text, wrap
 from brieven.serialize import answer_to_dict, passage_to_dict
 
 DESCRIPTION = """\
@@ -44,8 +42,6 @@ examples:
 "title", "date", "kamerstuk", "url", "source"}, "section": {"number", "title"}, "pages",
 "footnotes": [{"number", "text", "urls"}]}]}; "answer" is left out with --no-answer."""
 
-_WIDTH = 100
-_INDENT = "    "
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -115,49 +111,15 @@ def render(
     if not passages:
         return f"No passages found for: {question}"
     blocks = [_answer_text(answer)] if answer is not None else []
-    return "\n\n".join(blocks + [_passage_text(p) for p in passages])
+    return "\n\n".join(blocks + [passage_text(p) for p in passages])
 
 
 def _answer_text(answer: Answer) -> str:
     heading = "Answer (written by the LLM)" if answer.method == "llm" else "Answer"
-    lines = [heading, _wrap(answer.text)]
+    lines = [heading, wrap(answer.text)]
     if answer.notice:
-        lines.append(_wrap(f"Note: {answer.notice}"))
+        lines.append(wrap(f"Note: {answer.notice}"))
     return "\n".join(lines)
-
-
-def _passage_text(passage: Passage) -> str:
-    chunk = passage.chunk
-    facts = [
-        f"Kamerstuk {chunk.kamerstuk}" if chunk.kamerstuk else None,
-        format_date(chunk.date),
-        section_label(chunk),
-        format_pages(chunk.pages),
-    ]
-    lines = [
-        f"[{passage.rank}] {passage.score:.3f}  {chunk.title}",
-        _INDENT + " · ".join(fact for fact in facts if fact),
-        _INDENT + (chunk.url or chunk.source),
-        "",
-        _wrap(chunk.text),
-    ]
-    if chunk.footnotes:
-        lines.append("")
-    for note in chunk.footnotes:
-        urls = [url for url in note.urls if url not in note.text]
-        lines.append(_wrap(" ".join([to_superscript(note.number), note.text, *urls])))
-    return "\n".join(lines)
-
-
-def _wrap(text: str) -> str:
-    paragraphs = (p for p in text.splitlines() if p.strip())
-    return "\n".join(
-        textwrap.fill(
-            p, _WIDTH, initial_indent=_INDENT, subsequent_indent=_INDENT,
-            break_long_words=False, break_on_hyphens=False,
-        )
-        for p in paragraphs
-    )
 
 
 def _questions(question: str) -> Iterable[str]:

@@ -57,3 +57,14 @@ class IndexLockedError(BrievenError):
 
 class FetchError(BrievenError):
     """The open data API could not be reached or answered badly."""
+
+
+class WatchError(BrievenError):
+    """A watch is unknown, or its name or settings are not usable."""
+
+
+class DeliveryError(BrievenError):
+    """A match could not be delivered (the mail server refused or could not be reached).
+
+    The match is kept and delivery is tried again on the next run.
+    """
