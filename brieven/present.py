@@ -236,3 +236,22 @@ def wrap(text: str) -> str:
         )
         for p in paragraphs
     )
+
+
+def match_markdown(passages: tuple[Passage, ...], score: float, found_at: str) -> str:
+    """A watch's match as safe Markdown: the letter linked to its publication, its facts, and
+    the sections of its cited passages."""
+    first = passages[0].chunk
+    facts = [
+        f"Kamerstuk {first.kamerstuk}" if first.kamerstuk else None,
+        first.doc_type,
+        format_date(first.date),
+        f"score {score:.2f}",
+        f"found {format_timestamp(found_at)}",
+    ]
+    sections = "; ".join(dict.fromkeys(section_label(p.chunk) for p in passages))
+    return (
+        f"**{link(first.title, first.url)}**  \n"
+        + " · ".join(escape(fact) for fact in facts if fact)
+        + f"  \n{escape(sections)}"
+    )
