@@ -19,6 +19,7 @@ pytestmark = pytest.mark.slow
 
 browser = test_app_browser.browser  # the same Chromium fixture
 SCREENSHOT = ROOT / "docs" / "watches.png"
+GAZA = "Medische evacuatie van kinderen uit Gaza"
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +28,9 @@ def watched_url(real_index: Path, real_encoder, tmp_path_factory) -> Iterator[st
     directory = tmp_path_factory.mktemp("watched")
     shutil.copytree(real_index, directory / "index", symlinks=True)
     index_dir = directory / "index"
-    watch.add(index_dir, "staff-scarcity", QUESTION, Filters(), backfill=True, encoder=real_encoder)
-    watch.add(index_dir, "gaza-evacuations", "Medische evacuatie van kinderen uit Gaza",
-              Filters(doc_types=("Motie",)), encoder=real_encoder)
+    watch.add(index_dir, "gaza-evacuations", GAZA, Filters(doc_types=("Motie",)), backfill=True,
+              encoder=real_encoder)
+    watch.add(index_dir, "staff-scarcity", QUESTION, Filters(), encoder=real_encoder)
     with _serve(index_dir, directory / "streamlit.log") as url:
         yield url
 
@@ -50,11 +51,13 @@ def test_the_watches_page_lists_watches_and_their_matches(browser, watched_url):
     page.goto(f"{watched_url}/watches")
     page.get_by_role("heading", name="staff-scarcity").wait_for(timeout=120_000)
     text = page.locator("[data-testid=stMain]").inner_text()
-    assert QUESTION in text
-    assert "Kabinetsreactie op het adviesrapport" in text
-    assert "No letter indexed since has answered it yet." in text  # the Gaza watch
-    link = page.get_by_role("link", name="Kabinetsreactie op het adviesrapport 'De uitvoering aan zet'")
-    assert link.first.get_attribute("href").startswith("https://zoek.officielebekendmakingen.nl/")
+    assert GAZA in text and QUESTION in text
+    assert "2 matching letters" in text  # the two Gaza moties of the sample corpus
+    assert "No letter indexed since has answered it yet." in text  # the staff watch
+    link = page.get_by_role("link", name="Motie van het lid Dobbe c.s. over tijdelijke medische")
+    assert link.first.get_attribute("href") == (
+        "https://zoek.officielebekendmakingen.nl/kst-21501-20-2273.html"
+    )
     height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": 1400, "height": min(max(height, 900), 4000)})
     page.wait_for_timeout(500)

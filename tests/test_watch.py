@@ -177,3 +177,20 @@ def test_feed_is_valid_atom_with_document_text_escaped():
     assert '<a href="https://example.org/?a=1&amp;b=2">' in content.text
     assert "Section 1: Inleiding" in content.text and "pages 2–3" in content.text
     assert feed.atom(watch, matches) == text  # stable ids: a reader sees each letter once
+
+
+def test_a_letter_stands_out_against_the_other_letters_only():
+    import numpy as np
+
+    from brieven.watch.match import standing, standing_apart
+
+    rng = np.random.default_rng(7)
+    scores = rng.normal(0.3, 0.05, 60).astype(np.float32)
+    scores[[3, 40]] = -np.inf  # filtered out
+    groups = np.repeat(np.arange(6), 10)
+    apart = standing_apart(scores, groups)
+    for letter in range(6):
+        rows = groups == letter
+        expected = standing(scores, ~rows)[rows]
+        assert np.allclose(apart[rows], expected, atol=1e-4, equal_nan=False)
+    assert np.isneginf(apart[[3, 40]]).all()
