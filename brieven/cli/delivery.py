@@ -10,6 +10,7 @@ import sys
 from collections.abc import Collection
 from pathlib import Path
 
+from brieven.kernel.encoder import Encoder
 from brieven.kernel.errors import DeliveryError
 
 
@@ -63,7 +64,7 @@ def deliver(args: argparse.Namespace, index_dir: Path) -> int:
 
 
 def after_build(
-    args: argparse.Namespace, index_dir: Path, letters: Collection[str], encoder
+    args: argparse.Namespace, index_dir: Path, letters: Collection[str], encoder: Encoder
 ) -> int:
     """Match the watches against `letters`, report how many letters each found, deliver."""
     from brieven import watch

@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Collection
 from pathlib import Path
 
+from brieven.kernel.encoder import Encoder
 from brieven.kernel.errors import DeliveryError, WatchError
 from brieven.kernel.types import Filters
 from brieven.watch import book, feed, mail
@@ -33,7 +34,7 @@ def add(
     filters: Filters,
     min_score: float | None = None,
     backfill: bool = False,
-    encoder=None,
+    encoder: Encoder | None = None,
 ) -> tuple[Watch, list[Match]]:
     """Keep a new watch; with `backfill`, also the matches already in the index. Raises
     WatchError for a bad or taken name, IndexMissingError when there is no index."""
@@ -52,7 +53,9 @@ def remove(index_dir: Path | str, name: str) -> Watch:
         return kept.remove(name)
 
 
-def match_new(index_dir: Path | str, letters: Collection[str], encoder=None) -> list[Match]:
+def match_new(
+    index_dir: Path | str, letters: Collection[str], encoder: Encoder | None = None
+) -> list[Match]:
     """Match every watch against the chunks of `letters` only; keep and return the new matches."""
     watches = book.load(index_dir).watches
     if not watches or not letters:
