@@ -37,7 +37,7 @@ def watched_url(real_index: Path, real_encoder, tmp_path_factory) -> Iterator[st
 def test_a_permalink_opens_the_search_in_the_browser(browser, watched_url):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{watched_url}/?{urlencode({'q': QUESTION, 'k': 2})}")
-    page.get_by_text("2 passages, best first").wait_for(timeout=120_000)
+    page.get_by_text("2 passages, best first").wait_for(timeout=300_000)
     assert page.get_by_label("Question").input_value() == QUESTION
     page.get_by_text("Newest letter first").click()
     page.get_by_text("2 passages, newest letter first").wait_for(timeout=60_000)
@@ -48,7 +48,7 @@ def test_a_permalink_opens_the_search_in_the_browser(browser, watched_url):
 def test_the_watches_page_lists_watches_and_their_matches(browser, watched_url):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{watched_url}/watches")
-    page.get_by_role("heading", name="staff-scarcity").wait_for(timeout=120_000)
+    page.get_by_role("heading", name="staff-scarcity").wait_for(timeout=300_000)
     text = page.locator("[data-testid=stMain]").inner_text()
     assert GAZA in text and QUESTION in text
     assert " matching letter" in text and " · 0 matching letters" in text  # Gaza, then staff
