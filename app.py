@@ -224,8 +224,10 @@ def main() -> None:
         page_title="brieven — search government letters", page_icon="📄", layout="wide"
     )
     pages = [
-        st.Page(search_page, title="Search", icon="🔎", default=True),
-        st.Page("app_watches.py", title="Watches", icon="🔔", url_path="watches"),
+        st.Page(search_page, title="Search", icon=":material/search:", default=True),
+        st.Page(
+            "app_watches.py", title="Watches", icon=":material/notifications:", url_path="watches"
+        ),
     ]
     st.navigation(pages).run()
 
