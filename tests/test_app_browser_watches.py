@@ -49,6 +49,7 @@ def test_the_watches_page_lists_watches_and_their_matches(browser, watched_url):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{watched_url}/watches")
     page.get_by_role("heading", name="staff-scarcity").wait_for(timeout=300_000)
+    page.get_by_text("No letter indexed since has answered it yet.").wait_for(timeout=60_000)
     text = page.locator("[data-testid=stMain]").inner_text()
     assert GAZA in text and QUESTION in text
     assert " matching letter" in text and " · 0 matching letters" in text  # Gaza, then staff
