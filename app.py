@@ -182,7 +182,8 @@ def search_page() -> None:
         format_func={"relevance": "Most relevant first", "date": "Newest letter first"}.get,
     )
     search = permalink.Search(question.strip(), filters, int(k), order)
-    st.query_params.from_dict(permalink.to_params(search))
+    if search.question and permalink.from_params(st.query_params.get_all) != search:
+        st.query_params.from_dict(permalink.to_params(search))  # only on change: no rerun loop
 
     if not search.question:
         if submitted:
