@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import re
 import string
+import textwrap
 from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 from brieven.kernel.refs import to_superscript
-from brieven.kernel.types import Answer, Chunk, Footnote, Pages, PartyVote
+from brieven.kernel.types import Answer, Chunk, Footnote, Pages, PartyVote, Passage
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _WORD = re.compile(r"\w+")
 _MARKER = re.compile(r"\[(\d+)\]")
 _WORD_JOINER = "\u2060"
+_WIDTH = 100  # plain text for terminals and e-mail
+_INDENT = "    "
 _STEM = 5  # words sharing their first five letters count as the same word ("schaarste", "schaars")
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -251,3 +254,60 @@ def answer_markdown(answer: Answer) -> str:
         last = match.end()
     parts.append(escape(answer.text[last:]))
     return "".join(parts)
+
+
+def passage_text(passage: Passage) -> str:
+    """A passage cited as plain text (`brieven ask`, e-mail): rank, score, letter, section,
+    pages, link, the text wrapped and indented, then its footnotes."""
+    chunk = passage.chunk
+    facts = [
+        f"Kamerstuk {chunk.kamerstuk}" if chunk.kamerstuk else None,
+        format_date(chunk.date),
+        section_label(chunk),
+        format_pages(chunk.pages),
+    ]
+    lines = [
+        f"[{passage.rank}] {passage.score:.3f}  {chunk.title}",
+        _INDENT + " · ".join(fact for fact in facts if fact),
+        _INDENT + (chunk.url or chunk.source),
+    ]
+    extra = (vote_summary(chunk), zaak_line(chunk), answered_line(chunk))
+    lines += [wrap(line) for line in extra if line]
+    lines += ["", wrap(chunk.text)]
+    if chunk.footnotes:
+        lines.append("")
+    for note in chunk.footnotes:
+        urls = [url for url in note.urls if url not in note.text]
+        lines.append(wrap(" ".join([to_superscript(note.number), note.text, *urls])))
+    return "\n".join(lines)
+
+
+def wrap(text: str) -> str:
+    """Each non-empty line of `text` filled to 100 columns, indented by four spaces."""
+    paragraphs = (p for p in text.splitlines() if p.strip())
+    return "\n".join(
+        textwrap.fill(
+            p, _WIDTH, initial_indent=_INDENT, subsequent_indent=_INDENT,
+            break_long_words=False, break_on_hyphens=False,
+        )
+        for p in paragraphs
+    )
+
+
+def match_markdown(passages: tuple[Passage, ...], score: float, found_at: str) -> str:
+    """A watch's match as safe Markdown: the letter linked to its publication, its facts, and
+    the sections of its cited passages."""
+    first = passages[0].chunk
+    facts = [
+        f"Kamerstuk {first.kamerstuk}" if first.kamerstuk else None,
+        first.doc_type,
+        format_date(first.date),
+        f"score {score:.2f}",
+        f"found {format_timestamp(found_at)}",
+    ]
+    sections = "; ".join(dict.fromkeys(section_label(p.chunk) for p in passages))
+    return (
+        f"**{link(first.title, first.url)}**  \n"
+        + " · ".join(escape(fact) for fact in facts if fact)
+        + f"  \n{escape(sections)}"
+    )

@@ -1,10 +1,14 @@
-"""Dict forms of the domain types for JSON output (`brieven ask --json`, `brieven parse --json`)."""
+"""Dict forms of the domain types for JSON output (`brieven ask --json`, `brieven parse --json`,
+`brieven watch run --json`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brieven.kernel.types import Answer, Footnote, Letter, Links, Passage, Related, Section, Vote
+
+if TYPE_CHECKING:
+    from brieven.watch.book import Match
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
@@ -125,4 +129,18 @@ def letter_to_dict(letter: Letter) -> dict[str, Any]:
         "reference": letter.reference,
         "sections": [section_to_dict(section) for section in letter.sections],
         "footnotes": [footnote_to_dict(note) for note in letter.footnotes],
+    }
+
+
+def match_to_dict(match: Match, question: str) -> dict[str, Any]:
+    """A watch's match (`brieven watch run --json`): {"watch", "question", "score", "found_at",
+    "letter": {...as in a passage}, "passages": [...as `brieven ask --json` cites them]}."""
+    passages = [passage_to_dict(p) for p in match.passages]
+    return {
+        "watch": match.watch,
+        "question": question,
+        "score": round(match.score, 4),
+        "found_at": match.found_at,
+        "letter": passages[0]["letter"],
+        "passages": passages,
     }

@@ -54,6 +54,9 @@ class BuildReport:
     chunk_count: int
     skipped: tuple[tuple[str, str], ...]  # (path, reason)
     written: bool  # False when nothing changed and the current index was kept
+    # Letter ids of the files that are new or whose content changed since the previous index
+    # (all of them when there was none to compare with): what watches are matched against.
+    letters_changed: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -124,7 +127,22 @@ def build(
             chunk_count=len(data.chunks),
             skipped=skipped,
             written=written,
+            letters_changed=_changed(indexed, previous) if written else (),
         )
+
+
+def _changed(indexed: list[_Part], previous: store.IndexData | None) -> tuple[str, ...]:
+    """The letters of files new to the index or changed in content; a file re-read only because
+    the ingest code changed is not new to a reader."""
+    old = previous.files if previous is not None else {}
+    return tuple(
+        dict.fromkeys(
+            part.record.letter_id
+            for part in indexed
+            if part.record.letter_id
+            and (part.path not in old or old[part.path].content_hash != part.record.content_hash)
+        )
+    )
 
 
 def file_hash(path: Path) -> str:

@@ -166,6 +166,20 @@ class Searcher:
             for rank, (chunk, score) in enumerate(shown, start=1)
         ]
 
+    def scores(
+        self, question: str, filters: Filters = NO_FILTERS
+    ) -> tuple[tuple[Chunk, ...], np.ndarray]:
+        """Every chunk of the index with its score for `question`, in index order: the score
+        `search` ranks by, without routing (-inf where `filters` exclude the chunk).
+
+        For watches (`brieven.watch`): they judge the chunks of new letters against the score
+        distribution of the whole index, and a question naming a kamerstuk should not lift that
+        letter above meaning."""
+        state = self._current()
+        if not question.strip() or not state.data.chunks:
+            return state.data.chunks, np.full(len(state.data.chunks), -np.inf, np.float32)
+        return state.data.chunks, self._scores(state, question, filters, routed=False)
+
     def section_text(self, chunk: Chunk) -> str:
         """The whole section the chunk comes from (the chunk's own text when unknown)."""
         key = (chunk.source, chunk.section_index)
@@ -194,7 +208,9 @@ class Searcher:
             last_date=dates[-1] if dates else None,
         )
 
-    def _scores(self, state: _State, question: str, filters: Filters) -> np.ndarray:
+    def _scores(
+        self, state: _State, question: str, filters: Filters, routed: bool = True
+    ) -> np.ndarray:
         """One score per chunk row, -inf for the chunks `filters` does not admit."""
         choices = self.choices
         query = np.asarray(self._encoder.encode_query([question]), dtype=np.float32)[0]
@@ -211,7 +227,7 @@ class Searcher:
         weight = choices.lexical_weight_en if english else choices.lexical_weight_nl
         if weight:
             scores = ranking.fuse(scores, state.lexical.scores(question), weight)
-        named = state.named(question) if choices.routing else None
+        named = state.named(question) if choices.routing and routed else None
         return scores if named is None else ranking.route(scores, named)
 
     def _current(self) -> _State:

@@ -12,7 +12,7 @@ import sys
 from brieven import __version__
 from brieven.kernel.errors import BrievenError
 
-SUBCOMMANDS = ("parse", "build", "ask", "similar", "eval", "fetch", "model", "sync")
+SUBCOMMANDS = ("parse", "build", "ask", "similar", "eval", "fetch", "model", "sync", "watch")
 
 
 def build_parser() -> argparse.ArgumentParser:

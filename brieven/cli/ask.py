@@ -5,21 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import textwrap
 from collections.abc import Iterable
 
 from brieven.cli.argtypes import day, positive
 from brieven.cli.build import add_index_argument
-from brieven.kernel.refs import to_superscript
 from brieven.kernel.types import Answer, Filters, Passage
-from brieven.present import (
-    answered_line,
-    format_date,
-    format_pages,
-    section_label,
-    vote_summary,
-    zaak_line,
-)
+from brieven.present import passage_text, wrap
 from brieven.serialize import answer_to_dict, passage_to_dict
 
 DESCRIPTION = """\
@@ -54,8 +45,6 @@ left out with --no-answer. "vote" is a motie's vote ({"outcome": "adopted" | "re
 "decision", "for"/"against": [{"party", "seats"}], "seats_for", "seats_against"}), "links" its Zaak,
 dossier, questions and other documents as `brieven fetch` stored them; null means unknown."""
 
-_WIDTH = 100
-_INDENT = "    "
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -130,45 +119,10 @@ def render(
 
 def _answer_text(answer: Answer) -> str:
     heading = "Answer (written by the LLM)" if answer.method == "llm" else "Answer"
-    lines = [heading, _wrap(answer.text)]
+    lines = [heading, wrap(answer.text)]
     if answer.notice:
-        lines.append(_wrap(f"Note: {answer.notice}"))
+        lines.append(wrap(f"Note: {answer.notice}"))
     return "\n".join(lines)
-
-
-def passage_text(passage: Passage) -> str:
-    chunk = passage.chunk
-    facts = [
-        f"Kamerstuk {chunk.kamerstuk}" if chunk.kamerstuk else None,
-        format_date(chunk.date),
-        section_label(chunk),
-        format_pages(chunk.pages),
-    ]
-    lines = [
-        f"[{passage.rank}] {passage.score:.3f}  {chunk.title}",
-        _INDENT + " · ".join(fact for fact in facts if fact),
-        _INDENT + (chunk.url or chunk.source),
-    ]
-    extra = (vote_summary(chunk), zaak_line(chunk), answered_line(chunk))
-    lines += [_wrap(line) for line in extra if line]
-    lines += ["", _wrap(chunk.text)]
-    if chunk.footnotes:
-        lines.append("")
-    for note in chunk.footnotes:
-        urls = [url for url in note.urls if url not in note.text]
-        lines.append(_wrap(" ".join([to_superscript(note.number), note.text, *urls])))
-    return "\n".join(lines)
-
-
-def _wrap(text: str) -> str:
-    paragraphs = (p for p in text.splitlines() if p.strip())
-    return "\n".join(
-        textwrap.fill(
-            p, _WIDTH, initial_indent=_INDENT, subsequent_indent=_INDENT,
-            break_long_words=False, break_on_hyphens=False,
-        )
-        for p in paragraphs
-    )
 
 
 def _questions(question: str) -> Iterable[str]:

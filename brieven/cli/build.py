@@ -7,6 +7,7 @@ import functools
 import sys
 from pathlib import Path
 
+from brieven.cli.delivery import add_delivery_options, after_build
 from brieven.cli.model import add_backend_options, backend_choice
 from brieven.kernel.errors import IndexMissingError
 from index import store
@@ -30,7 +31,10 @@ Files that cannot be read are named on stderr as `path: reason` and skipped. Eac
 separate worker process with a time limit (--file-timeout) and a memory limit (--file-memory-mb),
 so a damaged or hostile file cannot hang the build or exhaust memory. No document can make brieven
 fetch anything: external entities and links are never followed.
-Exit status: 0 every file indexed, 2 some files skipped, 1 nothing could be built."""
+The letters a build adds or changes are matched against the index's watches (brieven watch);
+new matches go to --feed-dir and by e-mail (--smtp-host).
+Exit status: 0 every file indexed, 2 some files skipped, 1 nothing could be built or a watch's
+e-mail could not be sent (the index is built and the match kept for the next run)."""
 
 EPILOG = """\
 examples:
@@ -64,8 +68,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def add_build_options(parser: argparse.ArgumentParser) -> None:
-    """--model, --backend, --device, the parse and guard limits and --wait: shared by `build` and
-    `sync`."""
+    """--model, --backend, --device, the parse and guard limits, --wait and where watches
+    report: shared by `build` and `sync`."""
     parser.add_argument(
         "--model", metavar="NAME",
         help="sentence-transformers model name or folder (default: the index's model, else "
@@ -93,6 +97,7 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
         "--wait", action="store_true",
         help="if another build is writing this index, wait for it instead of refusing",
     )
+    add_delivery_options(parser)
 
 
 def add_index_argument(parser: argparse.ArgumentParser) -> None:
@@ -128,7 +133,8 @@ def run(args: argparse.Namespace) -> int:
         f"{report.chunks_embedded} passages and {report.pairs_embedded} sentence pairs embedded, "
         f"{len(report.skipped)} files skipped"
     )
-    return 2 if report.skipped else 0
+    delivered = after_build(args, args.index, report.letters_changed, encoder)
+    return 1 if delivered else 2 if report.skipped else 0
 
 
 def _limits(args: argparse.Namespace) -> ParseLimits:

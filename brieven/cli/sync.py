@@ -18,8 +18,11 @@ embedded. Meant to run unattended, e.g. daily from cron:
   0 6 * * *  cd ~/brieven && .venv/bin/brieven sync --type "Brief regering" --dossier 29362 \\
              --since 2024-01-01 --index data/index >> sync.log 2>&1
 
+New letters are matched against the index's watches (brieven watch); --feed-dir writes their
+Atom feeds, --smtp-host mails new matches.
+
 Exit status: 0 done, 2 some files could not be indexed (named on stderr), 1 the API could not be
-read or nothing could be indexed."""
+read, nothing could be indexed, or a watch's e-mail could not be sent (kept for the next run)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:

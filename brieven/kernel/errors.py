@@ -74,3 +74,14 @@ class QuestionFileError(BrievenError):
         self.reason = reason
         where = self.path if line is None else f"{self.path}:{line}"
         super().__init__(f"{where}: {reason}")
+
+
+class WatchError(BrievenError):
+    """A watch is unknown, or its name or settings are not usable."""
+
+
+class DeliveryError(BrievenError):
+    """A match could not be delivered (the mail server refused or could not be reached).
+
+    The match is kept and delivery is tried again on the next run.
+    """
