@@ -4,7 +4,7 @@
 
 Rows (query-time choices, `index.ranking.Ranking`, all on the same index):
   dense        cosine similarity only
-  +lexical     plus language-weighted BM25 (`index.lexical`)
+  +lexical     plus language-weighted BM25 (`index.bm25`)
   +routing     plus kamerstuk / document-number routing
   +context X   plus small-to-big passages: a hit shown with neighbouring chunks of its section
                (`index.context`: adjacent hits merged / the next chunk / both neighbours)
