@@ -3,22 +3,21 @@
 `Searcher` is read-only and thread-safe: each search reads one immutable `View` (an index
 generation opened for searching, `index.view`). Before every search it checks, with one
 `readlink`, whether a build has swapped in a new generation, and if so opens it (reusing the
-segments it already has open), so long-running users (the app, `ask -`) see a
-rebuilt index without a restart.
+segments it already has open), so long-running users (the app, `ask -`) see a rebuilt index
+without a restart.
 
-Ranking: the filters first make a mask of the chunks they admit; candidates are then drawn from
+Ranking: the filters first make a mask of the chunks they admit, and candidates are drawn from
 those chunks only, so filters act before ranking, never on a cut-off list. Candidates are the
 `CANDIDATES` nearest chunks of each segment by approximate search (`index.ann`), the `LEXICAL`
-best by BM25, and the chunks of a letter the question names; each gets its exact score from its
-float16 vector, and the best k are returned. At a million chunks the candidates hold the exact
-top 10 for 0.95 or more of questions (`bench/scale.py`). A score is the centred cosine similarity of
-question and chunk (an English question moved towards Dutch first, `index.language`), or of
-one of the chunk's sentence pairs when that is higher (`index.pairs`), plus a
-language-weighted share of its BM25 score (`index.bm25`); chunks of a letter the question names
-by number come first; further chunks of a section already returned are demoted
-(`index.ranking`). A passage's `score` is that final score, so it falls with rank.
-A passage shows the hit chunk merged with its neighbouring chunks of the section
-(`index.context`); no chunk is shown twice.
+best by BM25, and the chunks of a letter the question names; each then gets its exact score,
+from its float16 vector. A score is the centred cosine similarity of question and chunk (an
+English question moved towards Dutch first, `index.language`), or of one of the chunk's sentence
+pairs when that is higher (`index.pairs`), plus a language-weighted share of its BM25 score
+(`index.bm25`); chunks of a letter the question names by number come first; further chunks of a
+section already returned are demoted (`index.ranking`). A passage's `score` is that final score,
+so it falls with rank. A passage shows the hit chunk merged with its neighbouring chunks of the
+section (`index.context`); no chunk is shown twice. `exact_rows` scores every admitted chunk
+instead of the candidates: `bench/scale.py` measures how often both give the same top 10.
 """
 
 from __future__ import annotations
@@ -40,6 +39,7 @@ NO_FILTERS = Filters()
 DEFAULT_RANKING = Ranking()
 CANDIDATES = 200  # nearest chunks per segment by approximate search
 LEXICAL = 50  # best chunks by BM25 added to the candidates
+_BATCH = 65_536
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +175,7 @@ class Searcher:
         if len(named) and admitted is not None:
             named = named[admitted[named]]
         rows = np.unique(np.concatenate([*found, named]).astype(np.int64))
-        scores = ranking.centred(view.vectors(rows), view.chunk_mean, query)
+        scores = _dense(view, rows, query)
         if choices.sentence_pairs and len(rows):
             scores = self._raise_by_pairs(view, rows, scores, query)
         scores = scores - choices.question_penalty * view.question_shares[rows]
@@ -233,6 +233,16 @@ class Searcher:
                 opened = {segment.name: segment for segment in self._view.segments}
                 self._view = View(self._index_dir, fresh, opened, self.choices.centre)
             return self._view
+
+
+def _dense(view: View, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Centred similarities of `rows`, read in batches (all rows, for `exact_rows`, would
+    otherwise be copied whole: 1.5 GB at a million)."""
+    parts = [
+        ranking.centred(view.vectors(rows[start : start + _BATCH]), view.chunk_mean, query)
+        for start in range(0, len(rows), _BATCH)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
 
 def _iso(date: int) -> str:
