@@ -12,7 +12,8 @@ misjudge approximate search.
 
 Then, in a fresh process (so its peak RSS is the searcher's alone), it opens the index with the
 real model and times real questions (those of bench/query.py, and of --questions, e.g. a dev set):
-- open_s: Searcher.open without the model load;
+- open_s: Searcher.open without the model load (nor the model's language reference vectors,
+  encoded once per model: `index.language`);
 - p50_ms / p95_ms: a warm search, query encoding included (what `ask` costs without an answer);
 - filtered_p50_ms: the same with a dossier filter (the dossier of about 1 passage in 100);
 - recall_at_10: overlap of the top 10 chunks with those of an exact search over every passage,
@@ -63,12 +64,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep --dir, reuse it if present")
     parser.add_argument("--questions", type=Path, help="JSON lines with a 'question' field")
     parser.add_argument("--json", action="store_true", help="one JSON line")
+    parser.add_argument("--recall", type=int, default=RECALL_QUESTIONS,
+                        help="questions whose top 10 is compared with an exact search "
+                             f"(default {RECALL_QUESTIONS}; each reads every vector)")  # fmt: skip
     parser.add_argument("--stage", choices=("write", "measure"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.stage == "write":
         return write(args.source, args.dir, args.chunks)
     if args.stage == "measure":
-        print(json.dumps(measure(args.dir, _questions(args.questions))))
+        print(json.dumps(measure(args.dir, _questions(args.questions), args.recall)))
         return 0
 
     scratch = Path(tempfile.mkdtemp(prefix="brieven-scale-"))
@@ -78,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.keep and store.current_generation(directory)):
         _stage("write", "--from", source, "--dir", directory, "--chunks", args.chunks)
     write_s = time.perf_counter() - started
-    extra = ("--questions", args.questions) if args.questions else ()
+    extra = ("--recall", args.recall, *(("--questions", args.questions) if args.questions else ()))
     figures = json.loads(_stage("measure", "--dir", directory, *extra))
     figures = {"chunks": args.chunks, **figures, "write_s": round(write_s, 1)}
     if not args.keep:
@@ -172,11 +176,13 @@ def _noisy(vectors: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 # -- measuring -------------------------------------------------------------------------------
 
 
-def measure(directory: Path, questions: list[str]) -> dict:
+def measure(directory: Path, questions: list[str], recall: int = RECALL_QUESTIONS) -> dict:
     from index.encoder import load_encoder
+    from index.language import languages
     from index.search import Searcher
 
     encoder = load_encoder()
+    languages(encoder)  # the model's own reference vectors, encoded once per model
     started = time.perf_counter()
     searcher = Searcher.open(directory, encoder)
     open_s = time.perf_counter() - started
@@ -187,7 +193,7 @@ def measure(directory: Path, questions: list[str]) -> dict:
     filtered_ms = _timed(searcher, questions, Filters(dossiers=(dossier,)))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     overlap = []
-    for question in questions[:RECALL_QUESTIONS]:
+    for question in questions[:recall]:
         exact = set(searcher.exact_rows(question, 10))
         overlap.append(len(exact & set(searcher.ranked_rows(question, 10))) / max(len(exact), 1))
     p50, p95 = percentiles(whole_ms)
@@ -223,13 +229,12 @@ def _timed(searcher, questions: list[str], filters: Filters) -> list[float]:
 def _add_1000(directory: Path, searcher) -> float:
     """Seconds to add 1,000 passages (vectors given) as a new generation, then open it."""
     generation = store.open_generation(directory)
-    first = next(iter(generation.files.values()))
     view = searcher._current()
     segment = view.segments[0]
     rows = list(range(1000))
     chunks = [segment.chunks(rows)[row] for row in rows]
     new = update.NewFile(
-        "added.txt", dataclasses.replace(first, count=1000), chunks, {},
+        "added.txt", store.FileRecord("added", chunks[0].letter_id, count=1000), chunks, {},
         np.asarray(segment.vectors[:1000], np.float32), np.zeros((0, view.manifest.dimension)),
         [0] * 1000, [],
     )  # fmt: skip
