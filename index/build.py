@@ -93,7 +93,8 @@ def build(
     index_dir = Path(index_dir)
     with store.build_lock(index_dir, wait=wait):
         store.remove_stale(index_dir)
-        previous = _previous(index_dir, encoder)
+        upgraded = _upgraded(index_dir, encoder)
+        previous = upgraded or _previous(index_dir, encoder)
         fingerprint = ingest_fingerprint(limits)
         reusable = previous is not None and previous.manifest.extra.get("ingest") == fingerprint
         files = find_files([Path(p) for p in paths])
@@ -123,8 +124,8 @@ def build(
             ingest=fingerprint,
         )
         roots = tuple(str(p) for p in paths)
-        written = previous is None or not _unchanged(previous, manifest, kept, fresh, roots)
-        if written:
+        changed = previous is None or not _unchanged(previous, manifest, kept, fresh, roots)
+        if changed:
             update.commit(index_dir, previous, kept, [_new_file(p) for p in fresh], manifest, roots)
             store.remove_stale(index_dir)
         return BuildReport(
@@ -136,7 +137,7 @@ def build(
             pairs_embedded=pairs_embedded,
             chunk_count=manifest.chunk_count,
             skipped=skipped,
-            written=written,
+            written=changed or upgraded is not None,
         )
 
 
@@ -172,18 +173,22 @@ def _part(path: Path, previous: store.Generation | None) -> _Part:
     return _Part(str(path), store.FileRecord(content_hash), [], {})
 
 
-def _previous(index_dir: Path, encoder: Encoder) -> store.Generation | None:
-    """The current generation when its vectors can be reused with this encoder, else None. An
-    index of format 2 is upgraded to the current format first, when its model is this one."""
+def _upgraded(index_dir: Path, encoder: Encoder) -> store.Generation | None:
+    """The index at `index_dir` rewritten in the current format when it is of format 2 and was
+    built by this encoder (`index.legacy`), else None."""
     try:
-        previous = store.open_generation(index_dir)
+        manifest = store.read_manifest(index_dir)
     except IndexMissingError:
         return None
-    except IndexMismatchError:
-        return legacy.upgrade(index_dir, encoder)
+    return legacy.upgrade(index_dir, encoder) if manifest.format_version == 2 else None
+
+
+def _previous(index_dir: Path, encoder: Encoder) -> store.Generation | None:
+    """The current generation when its vectors can be reused with this encoder, else None."""
     try:
+        previous = store.open_generation(index_dir)
         store.check_compatible(previous.manifest, encoder, index_dir)
-    except IndexMismatchError:
+    except (IndexMissingError, IndexMismatchError):
         return None
     return previous
 
