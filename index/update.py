@@ -5,8 +5,8 @@ of the current generation) and the files it read anew, with their vectors. This 
 files' passages as one segment, marks alive exactly the rows of the files the new generation
 holds (the rows of changed and removed files die in place), and swaps the new generation in.
 Adding a thousand passages to a million therefore writes a thousand passages plus the
-generation's small files (about 2 MB of row masks and the file list): measured as `add_1000_s` by
-`bench/scale.py`.
+generation's small files (a row mask of 125 KB per million rows, and the file list): measured as
+`add_1000_s` by `bench/scale.py`.
 
 Dead rows cost disk and a little search time. When more than `MAX_SEGMENTS` segments would be
 read, or a quarter of all rows are dead, every alive passage is copied into one fresh segment

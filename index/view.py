@@ -40,7 +40,7 @@ class View:
         counts = [segment.count for segment in self.segments]
         self.offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         self.count = int(self.offsets[-1])
-        self.alive = _join([alive for alive in generation.alive], bool)
+        self.alive = _join(list(generation.alive), bool)
         self.everything_alive = bool(self.alive.all())
         self.date = _join([s.columns["date"] for s in self.segments], np.int32)
         shares = [s.columns["question_share"] for s in self.segments]
