@@ -77,9 +77,9 @@ def main(argv: list[str] | None = None) -> int:
 
     scratch = Path(tempfile.mkdtemp(prefix="brieven-scale-"))
     directory = args.dir or scratch / "index"
-    source = args.source or _sample_index(scratch)
     started = time.perf_counter()
     if not (args.keep and store.current_generation(directory)):
+        source = args.source or _sample_index(scratch)
         _stage("write", "--from", source, "--dir", directory, "--chunks", args.chunks)
     write_s = time.perf_counter() - started
     extra = ("--recall", args.recall, *(("--questions", args.questions) if args.questions else ()))
