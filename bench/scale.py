@@ -16,6 +16,8 @@ real model and times real questions (those of bench/query.py, and of --questions
   encoded once per model: `index.language`);
 - p50_ms / p95_ms: a warm search, query encoding included (what `ask` costs without an answer);
 - filtered_p50_ms: the same with a dossier filter (the dossier of about 1 passage in 100);
+- encode_p50_ms: the query encoding alone, for comparison: on a shared machine it is most of
+  p50_ms and moves with the load;
 - recall_at_10: overlap of the top 10 chunks with those of an exact search over every passage,
   the same scoring otherwise (`Searcher.exact_rows`);
 - rss_mib: the peak RSS of that process, model included;
@@ -190,6 +192,7 @@ def measure(directory: Path, questions: list[str], recall: int = RECALL_QUESTION
     for question in questions[:3]:
         searcher.search(question)
     whole_ms = _timed(searcher, questions, Filters())
+    encode_ms = _timed_encoding(encoder, questions)
     filtered_ms = _timed(searcher, questions, Filters(dossiers=(dossier,)))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     overlap = []
@@ -202,6 +205,7 @@ def measure(directory: Path, questions: list[str], recall: int = RECALL_QUESTION
         "p50_ms": round(p50, 1),
         "p95_ms": round(p95, 1),
         "filtered_p50_ms": round(statistics.median(filtered_ms), 1),
+        "encode_p50_ms": round(statistics.median(encode_ms), 1),
         "rss_mib": round(rss),
         "recall_at_10": round(float(np.mean(overlap)), 3),
         "add_1000_s": round(_add_1000(directory, searcher), 1),
@@ -222,6 +226,16 @@ def _timed(searcher, questions: list[str], filters: Filters) -> list[float]:
     for question in questions:
         started = time.perf_counter()
         searcher.search(question, k=5, filters=filters)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def _timed_encoding(encoder, questions: list[str]) -> list[float]:
+    """The query encoding alone: what the model costs of a search on this machine, now."""
+    samples = []
+    for question in questions:
+        started = time.perf_counter()
+        encoder.encode_query([question])
         samples.append((time.perf_counter() - started) * 1000)
     return samples
 
