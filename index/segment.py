@@ -43,7 +43,8 @@ META = "segment.json"
 DATABASE = "passages.sqlite"
 _CHUNK_FIELDS = ("id", "letter_id", "title", "date", "kamerstuk", "dossier", "doc_type", "url",
                  "source", "section_index", "section_number", "section_title", "page_first",
-                 "page_last", "footnotes", "text", "embed_text")  # fmt: skip
+                 "page_last", "footnotes", "text", "embed_text", "sender", "reference",
+                 "ocr")  # fmt: skip
 _SCHEMA = f"""
 CREATE TABLE passages (row INTEGER PRIMARY KEY, {", ".join(_CHUNK_FIELDS)});
 CREATE TABLE sections (source TEXT, section_index INTEGER, text TEXT,
@@ -195,12 +196,13 @@ def chunk_row(chunk: Chunk) -> tuple:
     fields = (chunk.id, chunk.letter_id, chunk.title, chunk.date, chunk.kamerstuk, chunk.dossier,
               chunk.doc_type, chunk.url, chunk.source, chunk.section_index, chunk.section_number,
               chunk.section_title, pages[0], pages[1], notes, chunk.text)  # fmt: skip
-    return (*fields, chunk.embed_text)
+    return (*fields, chunk.embed_text, chunk.sender, chunk.reference, int(chunk.ocr))
 
 
 def chunk_from_row(row: Sequence) -> Chunk:
     (id_, letter_id, title, date, kamerstuk, _dossier, doc_type, url, source, section_index,
-     section_number, section_title, first, last, notes, text, embed_text) = row  # fmt: skip
+     section_number, section_title, first, last, notes, text, embed_text, sender, reference,
+     ocr) = row  # fmt: skip
     footnotes = tuple(
         Footnote(number=n["number"], text=n["text"], urls=tuple(n["urls"]))
         for n in json.loads(notes)
@@ -209,7 +211,8 @@ def chunk_from_row(row: Sequence) -> Chunk:
                  doc_type=doc_type, url=url, source=source, section_index=section_index,
                  section_number=section_number, section_title=section_title,
                  pages=(first, last) if first is not None else None, footnotes=footnotes,
-                 text=text, embed_text=embed_text)  # fmt: skip
+                 text=text, embed_text=embed_text, sender=sender, reference=reference,
+                 ocr=bool(ocr))  # fmt: skip
 
 
 class Segment:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from conftest import LETTERS, SEED, copy_letters
 
 from index import store, update, whole
 from index.build import build
 from index.search import Searcher
+from index.segment import Segment, Writer
+from ingest.chunk import chunk_letter
+from ingest.parse import parse
 
 OTHER = LETTERS / "kamerbrieven_pages" / "kst-26488-72__zoek_officielebekendmakingen_nl.txt"
 ADDED = "\nDe gemeente Zoetermeer krijgt een nieuwe tramverbinding naar Den Haag.\n"
@@ -52,3 +57,13 @@ def test_too_many_segments_are_compacted_into_one_without_embedding(
     assert sum(1 for c in data.chunks if "tramverbinding" in c.text) == 1
     expected = fake_encoder.encode_document([c.embed_text for c in data.chunks])
     assert np.allclose(data.vectors, expected, atol=2e-3)
+
+
+def test_every_field_of_a_chunk_comes_back_from_a_segment(tmp_path):
+    chunk = dataclasses.replace(
+        chunk_letter(parse(SEED))[0], sender="Minister van BZK", reference="2024-0000123", ocr=True
+    )
+    writer = Writer(tmp_path / "segment", 4)
+    writer.add([chunk], np.ones((1, 4)), np.zeros((0, 4)), [0], [])
+    writer.finish()
+    assert Segment(tmp_path / "segment").chunks([0]) == {0: chunk}
