@@ -19,12 +19,16 @@ from pathlib import Path
 
 import streamlit as st
 
-import letter_page
-from brieven import letter_view, permalink, present, watch
-from brieven.answer import LLMConfig, compose
-from brieven.kernel.errors import BrievenError, IndexMissingError
-from brieven.kernel.types import Filters, Passage
-from index.search import Facets, Searcher
+from brieven import threads
+
+threads.settle()  # before torch and faiss are imported
+
+import letter_page  # noqa: E402
+from brieven import letter_view, permalink, present, watch  # noqa: E402
+from brieven.answer import LLMConfig, compose  # noqa: E402
+from brieven.kernel.errors import BrievenError, IndexMissingError  # noqa: E402
+from brieven.kernel.types import Filters, Passage  # noqa: E402
+from index.search import Facets, Searcher  # noqa: E402
 
 DEFAULT_INDEX = "data/index"
 SAMPLE_LETTERS = "data/letters"

@@ -4,7 +4,7 @@
 
 Rows (query-time choices, `index.ranking.Ranking`, all on the same index):
   dense        cosine similarity only
-  +lexical     plus language-weighted BM25 (`index.lexical`)
+  +lexical     plus language-weighted BM25 (`index.bm25`)
   +routing     plus kamerstuk / document-number routing
   +context X   plus small-to-big passages: a hit shown with neighbouring chunks of its section
                (`index.context`: adjacent hits merged / the next chunk / both neighbours)
@@ -95,12 +95,10 @@ VARIANTS |= {
 class _RRF(Searcher):
     """Reciprocal-rank fusion of dense and BM25 ranks, the textbook alternative to `fuse`."""
 
-    def _scores(self, state, question, filters):
-        dense = super()._scores(state, question, filters)
-        admitted = np.isfinite(dense)
-        lexical = np.where(admitted, state.lexical.scores(question), -np.inf)
-        fused = sum(1.0 / (60 + _ranks(s)) for s in (dense, lexical))
-        return np.where(admitted, fused, -np.inf)
+    def _scores(self, view, question, filters, rows=None, routed=True):
+        rows, dense = super()._scores(view, question, filters, rows, routed)
+        lexical = view.lexical(question)[rows]
+        return rows, sum(1.0 / (60 + _ranks(s)) for s in (dense, lexical))
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:

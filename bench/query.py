@@ -1,22 +1,17 @@
-"""Warm query latency (encode + search) and memory, for a real index and a large synthetic one.
+"""Warm query latency (encode + search) and memory on a real index.
 
     python bench/query.py                          # builds data/letters into a temporary index
     python bench/query.py --index /tmp/fullindex   # an existing index (e.g. the whole corpus)
-    python bench/query.py --sizes 1000 100000      # synthetic sizes (default)
 
-For each size the bench writes an index of that many chunks (the real chunks repeated, with seeded
-random unit vectors for them and their sentence pairs: a search costs the same whatever the
-vectors say), opens a Searcher with
-the real model, warms it up, then times a fixed set of English and Dutch questions: the whole
-search (encode + score + top-k), the query encoding alone, and the search alone (query vectors
-computed beforehand), also with a dossier filter.
-Memory is the process's peak RSS after each stage.
+It opens a Searcher with the real model, warms it up, then times a fixed set of English and Dutch
+questions: the whole search (encode + score + top-k), the query encoding alone, and the search
+alone (query vectors computed beforehand), also with a dossier filter. Memory is the process's
+peak RSS. For large indexes (a million passages and more) see bench/scale.py, which writes them.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import resource
 import statistics
 import sys
@@ -25,14 +20,17 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy as np
+from brieven import threads
 
-from brieven.kernel.encoder import Encoder
-from brieven.kernel.types import Filters
-from index import store
-from index.build import build
-from index.encoder import load_encoder
-from index.search import Searcher
+threads.settle()
+
+import numpy as np  # noqa: E402
+
+from brieven.kernel.encoder import Encoder  # noqa: E402
+from brieven.kernel.types import Filters  # noqa: E402
+from index.build import build  # noqa: E402
+from index.encoder import load_encoder  # noqa: E402
+from index.search import Searcher  # noqa: E402
 
 QUESTIONS = [
     "How does the cabinet handle staff scarcity?",
@@ -55,32 +53,6 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(ordered), p95
-
-
-def synthetic(real: store.IndexData, size: int, seed: int = 0) -> store.IndexData:
-    """`size` chunks: the real ones repeated under new ids, with random unit vectors (and as many
-    sentence pairs per chunk as the real chunk has)."""
-    rng = np.random.default_rng(seed)
-    originals = np.arange(size) % len(real.chunks)
-    chunks = tuple(
-        dataclasses.replace(real.chunks[i], id=f"synthetic#{row}")
-        for row, i in enumerate(originals)
-    )
-    pairs = np.bincount(real.pair_rows, minlength=len(real.chunks))[originals]
-    manifest = dataclasses.replace(real.manifest, chunk_count=size)
-    return dataclasses.replace(
-        real,
-        manifest=manifest,
-        chunks=chunks,
-        vectors=_unit_vectors(rng, size, real.manifest.dimension),
-        pairs=_unit_vectors(rng, int(pairs.sum()), real.manifest.dimension),
-        pair_rows=np.repeat(np.arange(size, dtype=np.int32), pairs),
-    )
-
-
-def _unit_vectors(rng: np.random.Generator, count: int, dimension: int) -> np.ndarray:
-    vectors = rng.standard_normal((count, dimension), dtype=np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
 class PrecomputedQueries:
@@ -151,7 +123,6 @@ def measure(directory: Path, encoder: Encoder, dossier: str | None) -> list[str]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, help="existing index (default: build data/letters)")
-    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 100_000])
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -163,25 +134,17 @@ def main(argv: list[str] | None = None) -> int:
         if real_dir is None:
             real_dir = Path(scratch) / "real"
             build([Path("data/letters")], real_dir, encoder, progress=True)
-        real = store.load(real_dir, encoder)
-        dossier = next((c.dossier for c in real.chunks if c.dossier), None)
-
-        rows = [("real", real_dir)]
-        for size in args.sizes:
-            synthetic_dir = Path(scratch) / f"synthetic-{size}"
-            with store.build_lock(synthetic_dir):
-                store.write(synthetic_dir, synthetic(real, size))
-            rows.append((f"synthetic {size}", synthetic_dir))
-
+        dossier = Searcher.open(real_dir, encoder).facets().dossiers[0]
         header = ("index", "chunks", "open s", "encode+search p50/p95 ms", "encode p50 ms",
                   "search p50/p95 ms", "filtered search p50/p95 ms", "peak RSS MiB")  # fmt: skip
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))
-        for name, directory in rows:
-            cells = [name, *measure(directory, encoder, dossier)]
-            print("| " + " | ".join(cells) + " |", flush=True)
-    print(f"{len(QUESTIONS) * ROUNDS} timed queries per row, k=5; command: "
-          f"python bench/query.py {' '.join(sys.argv[1:])}".rstrip())
+        cells = [str(real_dir), *measure(real_dir, encoder, dossier)]
+        print("| " + " | ".join(cells) + " |", flush=True)
+    print(
+        f"{len(QUESTIONS) * ROUNDS} timed queries per row, k=5; command: "
+        f"python bench/query.py {' '.join(sys.argv[1:])}".rstrip()
+    )
     return 0
 
 

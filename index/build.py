@@ -2,12 +2,14 @@
 
 Incremental by design, so rebuilding after a small change takes seconds:
 - a file whose path and content hash are unchanged (and parsed by the same ingest code and limits)
-  is taken over whole from the current index: no parsing, no embedding;
+  is taken over whole from the current index: no parsing, no embedding, and its passages stay
+  where they are on disk (`index.update`);
 - a new or changed file is parsed and chunked; each chunk (and each sentence pair of a chunk,
-  `index.pairs`) whose text the current index already holds reuses that vector, only the rest
-  go to the encoder;
-- a file no longer found drops out; a file that failed before and is unchanged is reported again
-  without being re-read.
+  `index.pairs`) whose text the current index already holds reuses that vector (found by a
+  hash of the text), only the rest go to the encoder; their passages go into one new segment;
+- a file no longer found drops out (its passages die in place); a file that failed before and is
+  unchanged is reported again without being re-read.
+An index of the previous format (2) is upgraded first, its vectors kept (`index.legacy`).
 The current index is never touched until the new generation is complete (see `index.store`).
 """
 
@@ -32,8 +34,9 @@ from brieven.kernel.errors import (
     ReaderLimitError,
 )
 from brieven.kernel.types import Chunk, Letter
-from index import pairs, store
+from index import legacy, pairs, reuse, store, update
 from index.progress import Progress
+from index.segment import text_hash
 from ingest.chunk import chunk_letter
 from ingest.discover import find_files, sidecar_of
 from ingest.guard import DEFAULT_GUARD, GuardLimits, parse_all
@@ -67,10 +70,11 @@ class _Part:
     record: store.FileRecord
     chunks: list[Chunk]
     sections: dict[tuple[str, int], str]
+    reused: bool = False  # taken over from the previous index, rows and all
     vectors: np.ndarray | None = None  # None until embedded
-    reused: bool = False  # taken over from the previous index
     pairs: np.ndarray | None = None  # sentence-pair vectors, None until embedded
-    pair_rows: list[int] = dataclasses.field(default_factory=list)  # their chunks, within part
+    pair_texts: list[str] = dataclasses.field(default_factory=list)
+    pair_counts: list[int] = dataclasses.field(default_factory=list)  # pairs of each chunk
 
 
 def build(
@@ -92,7 +96,8 @@ def build(
     index_dir = Path(index_dir)
     with store.build_lock(index_dir, wait=wait):
         store.remove_stale(index_dir)
-        previous = _previous(index_dir, encoder)
+        upgraded = _upgraded(index_dir, encoder)
+        previous = upgraded or _previous(index_dir, encoder)
         fingerprint = ingest_fingerprint(limits)
         reusable = previous is not None and previous.manifest.extra.get("ingest") == fingerprint
         files = find_files([Path(p) for p in paths])
@@ -111,27 +116,36 @@ def build(
                 f"all {len(files)} files were skipped:{reasons}{more}"
             )
 
-        chunks_embedded, pairs_embedded = _embed(indexed, previous, encoder, progress)
-        data = _assemble(parts, paths, encoder, fingerprint)
-        written = previous is None or not _same_content(previous, data)
-        if written:
-            store.write(index_dir, data)
+        fresh = [part for part in indexed if not part.reused]
+        chunks_embedded, pairs_embedded = _embed(fresh, previous, index_dir, encoder, progress)
+        kept = {part.path: part.record for part in parts if part.reused or part.record.skipped}
+        manifest = store.new_manifest(
+            encoder,
+            chunk_count=sum(part.record.count for part in indexed),
+            letter_count=len(indexed),
+            corpus_hash=_corpus_hash(parts),
+            ingest=fingerprint,
+        )
+        roots = tuple(str(p) for p in paths)
+        changed = previous is None or not _unchanged(previous, manifest, kept, fresh, roots)
+        if changed:
+            update.commit(index_dir, previous, kept, [_new_file(p) for p in fresh], manifest, roots)
             store.remove_stale(index_dir)
         return BuildReport(
             files_seen=len(files),
             letters_indexed=len(indexed),
             files_reused=sum(part.reused for part in indexed),
-            files_embedded=sum(not part.reused for part in indexed),
+            files_embedded=len(fresh),
             chunks_embedded=chunks_embedded,
             pairs_embedded=pairs_embedded,
-            chunk_count=len(data.chunks),
+            chunk_count=manifest.chunk_count,
             skipped=skipped,
-            written=written,
-            letters_changed=_changed(indexed, previous) if written else (),
+            written=changed or upgraded is not None,
+            letters_changed=_changed(indexed, previous) if changed else (),
         )
 
 
-def _changed(indexed: list[_Part], previous: store.IndexData | None) -> tuple[str, ...]:
+def _changed(indexed: list[_Part], previous: store.Generation | None) -> tuple[str, ...]:
     """The letters of files new to the index or changed in content; a file re-read only because
     the ingest code changed is not new to a reader."""
     old = previous.files if previous is not None else {}
@@ -168,7 +182,7 @@ def ingest_fingerprint(limits: ParseLimits) -> str:
     return digest.hexdigest()[:16]
 
 
-def _part(path: Path, previous: store.IndexData | None) -> _Part:
+def _part(path: Path, previous: store.Generation | None) -> _Part:
     """The file taken over from `previous` when unchanged there, else an empty part to read."""
     if path.exists() and not path.is_file():  # reading a pipe or device could block for ever
         reason = "not a regular file (a pipe, socket or device)"
@@ -180,34 +194,28 @@ def _part(path: Path, previous: store.IndexData | None) -> _Part:
         return _Part(str(path), store.FileRecord("", skipped=reason), [], {})
     old = previous.files.get(str(path)) if previous is not None else None
     if old is not None and old.content_hash == content_hash:
-        return _take_over(previous, str(path), old)
+        return _Part(str(path), old, [], {}, reused=True)
     return _Part(str(path), store.FileRecord(content_hash), [], {})
 
 
-def _previous(index_dir: Path, encoder: Encoder) -> store.IndexData | None:
-    """The current index when its vectors can be reused with this encoder, else None."""
+def _upgraded(index_dir: Path, encoder: Encoder) -> store.Generation | None:
+    """The index at `index_dir` rewritten in the current format when it is of format 2 and was
+    built by this encoder (`index.legacy`), else None."""
     try:
-        return store.load(index_dir, encoder)
+        manifest = store.read_manifest(index_dir)
+    except IndexMissingError:
+        return None
+    return legacy.upgrade(index_dir, encoder) if manifest.format_version == 2 else None
+
+
+def _previous(index_dir: Path, encoder: Encoder) -> store.Generation | None:
+    """The current generation when its vectors can be reused with this encoder, else None."""
+    try:
+        previous = store.open_generation(index_dir)
+        store.check_compatible(previous.manifest, encoder, index_dir)
     except (IndexMissingError, IndexMismatchError):
         return None
-
-
-def _take_over(previous: store.IndexData, path: str, old: store.FileRecord) -> _Part:
-    rows = slice(old.first, old.first + old.count)
-    chunks = list(previous.chunks[rows])
-    keys = {(chunk.source, chunk.section_index) for chunk in chunks}
-    sections = {key: previous.sections[key] for key in keys if key in previous.sections}
-    first, end = np.searchsorted(previous.pair_rows, [rows.start, rows.stop])
-    return _Part(
-        path,
-        old,
-        chunks,
-        sections,
-        previous.vectors[rows],
-        reused=True,
-        pairs=previous.pairs[first:end],
-        pair_rows=(previous.pair_rows[first:end] - rows.start).tolist(),
-    )
+    return previous
 
 
 def _read_all(parts: list[_Part], limits: ParseLimits, guard: GuardLimits, progress: bool) -> None:
@@ -253,89 +261,61 @@ def _sections(letter: Letter, chunks: list[Chunk]) -> dict[tuple[str, int], str]
 
 
 def _embed(
-    parts: list[_Part], previous: store.IndexData | None, encoder: Encoder, progress: bool
+    parts: list[_Part],
+    previous: store.Generation | None,
+    index_dir: Path,
+    encoder: Encoder,
+    progress: bool,
 ) -> tuple[int, int]:
-    """Fill in the chunk and sentence-pair vectors of every part not taken over from `previous`,
-    reusing stored vectors for identical text.
-
-    Returns how many chunk texts and pair texts went to the encoder.
-    """
-    fresh = [part for part in parts if part.vectors is None]
-    if not fresh:
+    """Fill in the chunk and sentence-pair vectors of `parts`, reusing stored vectors for
+    identical text. Returns how many chunk texts and pair texts went to the encoder."""
+    if not parts:
         return 0, 0
-    known = _known_vectors(previous)
-    pair_texts: list[list[str]] = []
-    for part in fresh:
-        texts, part.pair_rows = pairs.rows_of(part.chunks)
-        pair_texts.append(texts)
-    chunk_texts = (chunk.embed_text for part in fresh for chunk in part.chunks)
-    chunk_todo = [t for t in dict.fromkeys(chunk_texts) if t not in known]
-    chunk_set = set(chunk_todo)
-    every_pair = (text for texts in pair_texts for text in texts)
-    pair_todo = [t for t in dict.fromkeys(every_pair) if t not in known and t not in chunk_set]
+    for part in parts:
+        part.pair_texts, rows = pairs.rows_of(part.chunks)
+        part.pair_counts = np.bincount(rows, minlength=len(part.chunks)).tolist()
+    chunk_texts = dict.fromkeys(chunk.embed_text for part in parts for chunk in part.chunks)
+    pair_texts = dict.fromkeys(text for part in parts for text in part.pair_texts)
+    known = reuse.stored_vectors(index_dir, previous, [*chunk_texts, *pair_texts])
+    chunk_todo = [text for text in chunk_texts if text not in known]
+    pair_todo = [t for t in pair_texts if t not in known and t not in set(chunk_todo)]
     todo = chunk_todo + pair_todo
     if todo:
         with Progress(len(todo), "embed", "text", enabled=progress) as bar:
             vectors = encoder.encode_document(todo, progress=bar.update)
         known |= dict(zip(todo, np.asarray(vectors, dtype=np.float32), strict=True))
-    for part, texts in zip(fresh, pair_texts, strict=True):
+    empty = np.zeros((0, encoder.dimension), np.float32)
+    for part in parts:
         part.vectors = np.stack([known[chunk.embed_text] for chunk in part.chunks])
-        found = [known[text] for text in texts]
-        part.pairs = np.stack(found) if found else np.zeros((0, encoder.dimension), np.float32)
+        part.pairs = np.stack([known[t] for t in part.pair_texts]) if part.pair_texts else empty
     return len(chunk_todo), len(pair_todo)
 
 
-def _known_vectors(previous: store.IndexData | None) -> dict[str, np.ndarray]:
-    """Text -> vector for every chunk and sentence pair of the current index."""
-    if previous is None:
-        return {}
-    known = dict(zip(pairs.rows_of(previous.chunks)[0], previous.pairs, strict=True))
-    known.update(
-        (chunk.embed_text, vector)
-        for chunk, vector in zip(previous.chunks, previous.vectors, strict=True)
+def _new_file(part: _Part) -> update.NewFile:
+    return update.NewFile(
+        path=part.path,
+        record=part.record,
+        chunks=part.chunks,
+        sections=part.sections,
+        vectors=part.vectors,
+        pairs=part.pairs,
+        pair_counts=part.pair_counts,
+        pair_hashes=[text_hash(text) for text in part.pair_texts],
     )
-    return known
 
 
-def _assemble(parts: list[_Part], roots, encoder: Encoder, fingerprint: str) -> store.IndexData:
-    records: dict[str, store.FileRecord] = {}
-    chunks: list[Chunk] = []
-    sections: dict[tuple[str, int], str] = {}
-    for part in parts:
-        records[part.path] = dataclasses.replace(part.record, first=len(chunks))
-        chunks.extend(part.chunks)
-        sections.update(part.sections)
+def _corpus_hash(parts: list[_Part]) -> str:
     corpus = hashlib.sha256()
-    for path, record in sorted(records.items()):
-        corpus.update(f"{path}\0{record.content_hash}\n".encode())
-    indexed = [part for part in parts if not part.record.skipped]
-    manifest = store.new_manifest(
-        encoder,
-        chunk_count=len(chunks),
-        letter_count=len(indexed),
-        corpus_hash=corpus.hexdigest(),
-        ingest=fingerprint,
-    )
-    vectors = np.concatenate([part.vectors for part in indexed]).astype(np.float32, copy=False)
-    pair_vectors = np.concatenate([p.pairs for p in indexed]).astype(np.float32, copy=False)
-    pair_rows = [records[part.path].first + row for part in indexed for row in part.pair_rows]
-    return store.IndexData(
-        manifest=manifest,
-        chunks=tuple(chunks),
-        vectors=vectors,
-        pairs=pair_vectors,
-        pair_rows=np.asarray(pair_rows, dtype=np.int32),
-        sections=sections,
-        files=records,
-        roots=tuple(str(p) for p in roots),
-    )
+    for part in sorted(parts, key=lambda part: part.path):
+        corpus.update(f"{part.path}\0{part.record.content_hash}\n".encode())
+    return corpus.hexdigest()
 
 
-def _same_content(previous: store.IndexData, data: store.IndexData) -> bool:
-    old, new = previous.manifest, data.manifest
+def _unchanged(previous: store.Generation, manifest, kept, fresh, roots) -> bool:
     return (
-        old.corpus_hash == new.corpus_hash
-        and old.extra == new.extra
-        and previous.roots == data.roots
-        and previous.chunks == data.chunks
+        not fresh
+        and previous.manifest.corpus_hash == manifest.corpus_hash
+        and previous.manifest.extra == manifest.extra
+        and previous.roots == roots
+        and previous.files == kept
     )

@@ -103,30 +103,13 @@ def identities(chunk: Chunk) -> set[str]:
     return found
 
 
-class Centred:
-    """Cosines of a question to vectors after a `share` of the vectors' mean is taken out of both.
-
-    The vectors' lengths after centring are computed once, from dot products (no copy of the
-    vectors); a question then costs one matrix-vector product, as a plain cosine does.
-    """
-
-    def __init__(self, vectors: np.ndarray, share: float) -> None:
-        self._vectors = vectors
-        self._share = share
-        dimension = vectors.shape[1] if vectors.ndim == 2 else 0
-        mean = vectors.mean(axis=0) if len(vectors) else np.zeros(dimension, np.float32)
-        self._mean = share * mean
-        squares = np.einsum("ij,ij->i", vectors, vectors) - 2 * (vectors @ self._mean)
-        self._norms = np.sqrt(np.maximum(squares + self._mean @ self._mean, 1e-12))
-
-    def scores(self, query: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-        """One similarity per vector, or per vector of `rows` (an index array) when given."""
-        vectors = self._vectors if rows is None else self._vectors[rows]
-        if not self._share:
-            return vectors @ query
-        norms = self._norms if rows is None else self._norms[rows]
-        moved = query - self._mean
-        return (vectors @ moved - self._mean @ moved) / (norms * np.linalg.norm(moved))
+def centred(vectors: np.ndarray, mean: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Cosines of `query` to each of `vectors` after `mean` (a share of the vectors' mean,
+    `Ranking.centre`) is taken out of both."""
+    moved = query - mean
+    shifted = vectors - mean
+    norms = np.linalg.norm(shifted, axis=1) * np.linalg.norm(moved)
+    return (shifted @ moved) / np.maximum(norms, 1e-12)
 
 
 def question_share(text: str) -> float:

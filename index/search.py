@@ -1,19 +1,23 @@
 """Questions in, ranked and cited passages out.
 
-`Searcher` is read-only and thread-safe: each search reads one immutable `_State` (an index
-generation in memory). Before every search it checks, with one `readlink`, whether a build has
-swapped in a new generation, and if so loads it, so long-running users (the app, `ask -`) see a
-rebuilt index without a restart.
+`Searcher` is read-only and thread-safe: each search reads one immutable `View` (an index
+generation opened for searching, `index.view`). Before every search it checks, with one
+`readlink`, whether a build has swapped in a new generation, and if so opens it (reusing the
+segments it already has open), so long-running users (the app, `ask -`) see a rebuilt index
+without a restart.
 
-Ranking: every chunk the filters admit gets a score, and the best k of those are returned. Filters
-therefore act before ranking, never on a cut-off list. A score is the centred cosine similarity of
-question and chunk (an English question moved towards Dutch first, `index.language`), or of
-one of the chunk's sentence pairs when that is higher (`index.pairs`), plus a
-language-weighted share of its BM25 score (`index.lexical`); chunks of a letter the question names
-by number come first; further chunks of a section already returned are demoted
-(`index.ranking`). A passage's `score` is that final score, so it falls with rank.
-A passage shows the hit chunk merged with its neighbouring chunks of the section
-(`index.context`); no chunk is shown twice.
+Ranking: the filters first make a mask of the chunks they admit, and candidates are drawn from
+those chunks only, so filters act before ranking, never on a cut-off list. Candidates are the
+`CANDIDATES` nearest chunks of each segment by approximate search (`index.ann`), the `LEXICAL`
+best by BM25, and the chunks of a letter the question names; each then gets its exact score,
+from its float16 vector. A score is the centred cosine similarity of question and chunk (an
+English question moved towards Dutch first, `index.language`), or of one of the chunk's sentence
+pairs when that is higher (`index.pairs`), plus a language-weighted share of its BM25 score
+(`index.bm25`); chunks of a letter the question names by number come first; further chunks of a
+section already returned are demoted (`index.ranking`). A passage's `score` is that final score,
+so it falls with rank. A passage shows the hit chunk merged with its neighbouring chunks of the
+section (`index.context`); no chunk is shown twice. `exact_rows` scores every admitted chunk
+instead of the candidates: `bench/scale.py` measures how often both give the same top 10.
 """
 
 from __future__ import annotations
@@ -26,13 +30,16 @@ import numpy as np
 
 from brieven.kernel.encoder import Encoder
 from brieven.kernel.types import Chunk, Filters, IndexManifest, Passage
-from index import context, language, pairs, ranking, store
-from index.lexical import LexicalIndex
+from index import context, pairs, ranking, store
+from index.language import languages
 from index.ranking import Ranking
+from index.view import View
 
-_MASK_CACHE = 32
 NO_FILTERS = Filters()
 DEFAULT_RANKING = Ranking()
+CANDIDATES = 200  # nearest chunks per segment by approximate search
+LEXICAL = 50  # best chunks by BM25 added to the candidates
+_BATCH = 65_536
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,70 +52,16 @@ class Facets:
     last_date: str | None
 
 
-class _State:
-    """One index generation loaded for searching, for one share of centring (`Ranking.centre`).
-    Never changed after construction."""
-
-    def __init__(self, data: store.IndexData, folder: Path, centre: float) -> None:
-        self.data = data
-        self.generation = data.generation
-        self._masks: dict[Filters, np.ndarray] = {}
-        self._masks_lock = threading.Lock()
-        chunks = data.chunks
-        self.lexical = LexicalIndex.load(folder / data.generation, len(chunks))
-        keys: dict[tuple[str, int], int] = {}
-        self.neighbours = context.Neighbours(chunks)
-        self.similarity = ranking.Centred(data.vectors, centre)
-        self.pairs = pairs.SentencePairs(data.pairs, data.pair_rows, len(chunks), centre)
-        shares = (ranking.question_share(c.text) for c in chunks)
-        self.question_shares = np.fromiter(shares, np.float32, len(chunks))
-        self.sections = [keys.setdefault((c.source, c.section_index), len(keys)) for c in chunks]
-        self._letters: dict[str, list[int]] = {}  # document number -> rows of that letter
-        known: dict[str, set[str]] = {}
-        for row, chunk in enumerate(chunks):
-            if chunk.letter_id not in known:
-                known[chunk.letter_id] = ranking.identities(chunk)
-            for ref in known[chunk.letter_id]:
-                self._letters.setdefault(ref, []).append(row)
-
-    def named(self, question: str) -> np.ndarray | None:
-        """Mask of the chunks of letters the question names by number, None when it names none."""
-        rows = [row for ref in ranking.cited(question) for row in self._letters.get(ref, ())]
-        if not rows:
-            return None
-        mask = np.zeros(len(self.data.chunks), dtype=bool)
-        mask[rows] = True
-        return mask
-
-    def admitted(self, filters: Filters) -> np.ndarray | None:
-        """Boolean mask of the chunks `filters` admits, or None when they restrict nothing."""
-        if filters == NO_FILTERS:
-            return None
-        with self._masks_lock:
-            mask = self._masks.get(filters)
-        if mask is None:
-            mask = np.fromiter(
-                (filters.admits(chunk) for chunk in self.data.chunks),
-                dtype=bool,
-                count=len(self.data.chunks),
-            )
-            with self._masks_lock:
-                if len(self._masks) >= _MASK_CACHE:
-                    self._masks.clear()
-                self._masks[filters] = mask
-        return mask
-
-
 class Searcher:
-    def __init__(self, index_dir: Path, encoder: Encoder, state: _State, choices: Ranking) -> None:
+    def __init__(self, index_dir: Path, encoder: Encoder, view: View, choices: Ranking) -> None:
         self._index_dir = Path(index_dir)
         self._encoder = encoder
-        self._state = state
+        self._view = view
         self._reload_lock = threading.Lock()
         self.choices = choices
         # Where this model puts English and Dutch questions: encoded here (about 1.4 s, once
         # per model) rather than on the first question.
-        self._languages = language.languages(encoder)
+        self._languages = languages(encoder)
 
     @classmethod
     def open(
@@ -117,25 +70,27 @@ class Searcher:
         encoder: Encoder | None = None,
         choices: Ranking = DEFAULT_RANKING,
     ) -> Searcher:
-        """Load the index at `index_dir`, and its model unless `encoder` is given.
+        """Open the index at `index_dir`, and its model unless `encoder` is given.
 
         `choices` are the ranking settings (the measured defaults unless given, see `Ranking`).
         Raises IndexMissingError, or IndexMismatchError when `encoder` does not match the index.
         """
+        index_dir = Path(index_dir)
+        generation = store.open_generation(index_dir, files=False)
         if encoder is None:
             from index.encoder import load_encoder
 
-            encoder = load_encoder(store.read_manifest(Path(index_dir)).model_id)
-        data = store.load(Path(index_dir), encoder)
-        return cls(Path(index_dir), encoder, _State(data, Path(index_dir), choices.centre), choices)
+            encoder = load_encoder(generation.manifest.model_id)
+        store.check_compatible(generation.manifest, encoder, index_dir)
+        return cls(index_dir, encoder, View(index_dir, generation, {}, choices.centre), choices)
 
     @property
     def manifest(self) -> IndexManifest:
-        return self._current().data.manifest
+        return self._current().manifest
 
     @property
     def letter_count(self) -> int:
-        return self._current().data.manifest.letter_count
+        return self._current().manifest.letter_count
 
     @property
     def encoder(self) -> Encoder:
@@ -143,24 +98,19 @@ class Searcher:
 
     def search(self, question: str, k: int = 5, filters: Filters = NO_FILTERS) -> list[Passage]:
         """The `k` best passages for `question` among the chunks `filters` admits, best first."""
-        state = self._current()
-        if not question.strip() or k <= 0 or not state.data.chunks:
+        view = self._current()
+        if not question.strip() or k <= 0 or not view.alive.any():
             return []
-        scores = self._scores(state, question, filters)
+        rows, scores = self._scores(view, question, filters)
+        if not len(rows):
+            return []
         # Merged neighbours free slots, so rank more candidates than the k passages returned.
         wanted = k if self.choices.context == "off" else 3 * k
-        rows, final = ranking.diverse_top(
-            scores, state.sections, wanted, self.choices.section_penalty
-        )
-        shown = context.passages(
-            state.data.chunks,
-            state.neighbours,
-            rows,
-            final,
-            k,
-            self.choices.context,
-            state.data.sections,
-        )
+        penalty = self.choices.section_penalty
+        sections = self._sections(view, rows) if penalty else range(len(rows))
+        chosen, final = ranking.diverse_top(scores, sections, wanted, penalty)
+        hits = [int(rows[i]) for i in chosen]
+        shown = self._passages(view, hits, final, k)
         return [
             Passage(rank=rank, score=score, chunk=chunk)
             for rank, (chunk, score) in enumerate(shown, start=1)
@@ -174,70 +124,169 @@ class Searcher:
 
         For watches (`brieven.watch`): they judge the chunks of new letters against the score
         distribution of the whole index, and a question naming a kamerstuk should not lift that
-        letter above meaning."""
-        state = self._current()
-        if not question.strip() or not state.data.chunks:
-            return state.data.chunks, np.full(len(state.data.chunks), -np.inf, np.float32)
-        return state.data.chunks, self._scores(state, question, filters, routed=False)
+        letter above meaning. Reads every chunk: slow on a large index."""
+        view = self._current()
+        alive = view.letter_rows()
+        by_row = view.chunks(alive)
+        chunks = tuple(by_row[int(row)] for row in alive)
+        out = np.full(len(chunks), -np.inf, np.float32)
+        admitted = view.admitted(filters)
+        wanted = alive if admitted is None else alive[admitted[alive]]
+        if question.strip() and len(wanted):
+            rows, scores = self._scores(view, question, filters, wanted, routed=False)
+            out[np.searchsorted(alive, rows)] = scores
+        return chunks, out
+
+    def exact_rows(self, question: str, k: int = 10, filters: Filters = NO_FILTERS) -> list[int]:
+        """The rows of the `k` best chunks when every admitted chunk is a candidate: what the
+        approximate search is measured against (`bench/scale.py`); slow on a large index."""
+        view = self._current()
+        admitted = view.admitted(filters)
+        every = np.flatnonzero(admitted if admitted is not None else view.alive)
+        rows, scores = self._scores(view, question, filters, every)
+        return [int(rows[i]) for i in np.argsort(-scores, kind="stable")[:k]]
+
+    def ranked_rows(self, question: str, k: int = 10, filters: Filters = NO_FILTERS) -> list[int]:
+        """The rows of the `k` best chunks as `search` ranks them, before merging neighbours."""
+        rows, scores = self._scores(self._current(), question, filters)
+        return [int(rows[i]) for i in np.argsort(-scores, kind="stable")[:k]]
 
     def section_text(self, chunk: Chunk) -> str:
         """The whole section the chunk comes from (the chunk's own text when unknown)."""
         key = (chunk.source, chunk.section_index)
-        return self._current().data.sections.get(key, chunk.text)
+        for segment in self._current().segments:
+            found = segment.section_texts([key])
+            if key in found:
+                return found[key]
+        return chunk.text
 
     def letter_chunks(self, letter_id: str | None = None) -> list[Chunk]:
         """The chunks of one letter in order; of every letter when `letter_id` is None."""
-        chunks = self._current().data.chunks
-        return [c for c in chunks if letter_id is None or c.letter_id == letter_id]
+        view = self._current()
+        rows = view.letter_rows(letter_id)
+        by_row = view.chunks(rows)
+        return [by_row[int(row)] for row in rows]
 
     def letters(self) -> list[Chunk]:
         """The first chunk of every letter: what a listing of letters shows."""
-        first: dict[str, Chunk] = {}
-        for chunk in self._current().data.chunks:
-            first.setdefault(chunk.letter_id, chunk)
-        return list(first.values())
+        view = self._current()
+        rows = view.first_rows()
+        by_row = view.chunks(rows)
+        return [by_row[row] for row in rows]
 
     def facets(self) -> Facets:
-        chunks = self._current().data.chunks
-        dates = sorted(chunk.date for chunk in chunks if chunk.date)
-        dossiers = {chunk.dossier for chunk in chunks if chunk.dossier}
+        view = self._current()
+        dates = view.date[view.alive & (view.date > 0)]
+        doc_types = np.unique(view.doc_type[view.alive])
+        dossiers = np.unique(view.dossier[view.alive])
         return Facets(
-            doc_types=tuple(sorted({chunk.doc_type for chunk in chunks})),
-            dossiers=tuple(sorted(dossiers)),
-            first_date=dates[0] if dates else None,
-            last_date=dates[-1] if dates else None,
+            doc_types=tuple(view.doc_types[c] for c in doc_types if c >= 0),
+            dossiers=tuple(view.dossiers[c] for c in dossiers if c >= 0),
+            first_date=_iso(dates.min()) if len(dates) else None,
+            last_date=_iso(dates.max()) if len(dates) else None,
         )
 
     def _scores(
-        self, state: _State, question: str, filters: Filters, routed: bool = True
-    ) -> np.ndarray:
-        """One score per chunk row, -inf for the chunks `filters` does not admit."""
+        self,
+        view: View,
+        question: str,
+        filters: Filters,
+        rows: np.ndarray | None = None,
+        routed: bool = True,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The candidate rows (or `rows` when given) and their final scores; a letter the
+        question names comes first only when `routed`."""
         choices = self.choices
         query = np.asarray(self._encoder.encode_query([question]), dtype=np.float32)[0]
         english = self._languages.of(question, query) == "en"
         if english and choices.shift_english:
             query = self._languages.towards_dutch(query)
-        scores = state.similarity.scores(query)
-        mask = state.admitted(filters)
-        if mask is not None:
-            scores = np.where(mask, scores, -np.inf)
-        if choices.sentence_pairs:
-            scores = state.pairs.raise_scores(scores, query)
-        scores = scores - choices.question_penalty * state.question_shares
+        admitted = view.admitted(filters)
+        found = [] if rows is None else [rows]
+        if rows is None:
+            found.append(view.candidates(query - view.chunk_mean, CANDIDATES, admitted))
         weight = choices.lexical_weight_en if english else choices.lexical_weight_nl
-        if weight:
-            scores = ranking.fuse(scores, state.lexical.scores(question), weight)
-        named = state.named(question) if choices.routing and routed else None
-        return scores if named is None else ranking.route(scores, named)
+        lexical = view.lexical(question) if weight else None
+        if lexical is not None and admitted is not None:
+            lexical = np.where(admitted, lexical, 0.0)
+        if lexical is not None and rows is None:
+            best = np.argpartition(-lexical, min(LEXICAL, len(lexical)) - 1)[:LEXICAL]
+            found.append(best[lexical[best] > 0])
+        routing = choices.routing and routed
+        named = view.named(ranking.cited(question)) if routing else np.zeros(0, int)
+        if len(named) and admitted is not None:
+            named = named[admitted[named]]
+        rows = np.unique(np.concatenate([*found, named]).astype(np.int64))
+        scores = _dense(view, rows, query)
+        if choices.sentence_pairs and len(rows):
+            scores = self._raise_by_pairs(view, rows, scores, query)
+        scores = scores - choices.question_penalty * view.question_shares[rows]
+        if lexical is not None and lexical.max() > 0:
+            scores = scores + weight * lexical[rows] / lexical.max()
+        if len(named):
+            scores = ranking.route(scores, np.isin(rows, named))
+        return rows, scores
 
-    def _current(self) -> _State:
-        """The loaded generation, replaced first if a build has swapped in a newer one."""
-        state = self._state
+    def _raise_by_pairs(self, view: View, rows, scores, query) -> np.ndarray:
+        """`scores` with the `pairs.POOL` best raised to their best sentence pair's."""
+        pool = np.argsort(-scores, kind="stable")[: pairs.POOL]
+        vectors, owners = view.pairs(rows[pool])
+        if not len(owners):
+            return scores
+        pair_scores = ranking.centred(vectors, view.pair_mean, query)
+        raised = scores.copy()
+        raised[pool] = pairs.raised(scores[pool], pair_scores, owners)
+        return raised
+
+    def _sections(self, view: View, rows: np.ndarray) -> list[tuple[str, int]]:
+        chunks = view.chunks(rows.tolist())
+        return [(chunks[r].source, chunks[r].section_index) for r in rows.tolist()]
+
+    def _passages(self, view: View, hits: list[int], scores: list[float], k: int):
+        """The first k distinct passages of the ranked `hits`, widened by their neighbours."""
+        mode = self.choices.context
+        rows = hits if mode == "off" else view.neighbours(hits)
+        by_row = view.chunks(rows)
+        rows = [row for row in rows if row in by_row]
+        position = {row: i for i, row in enumerate(rows)}
+        chunks = [by_row[row] for row in rows]
+        found = [(row, score) for row, score in zip(hits, scores, strict=True) if row in by_row]
+        sections = view.section_texts((row, by_row[row]) for row, _ in found)
+        return context.passages(
+            chunks,
+            context.Neighbours(chunks),
+            [position[row] for row, _ in found],
+            [score for _, score in found],
+            k,
+            mode,
+            sections,
+        )
+
+    def _current(self) -> View:
+        """The open generation, replaced first if a build has swapped in a newer one."""
+        view = self._view
         generation = store.current_generation(self._index_dir)
-        if generation is None or generation == state.generation:
-            return state
+        if generation is None or generation == view.generation:
+            return view
         with self._reload_lock:
-            if self._state.generation != generation:
-                data = store.load(self._index_dir, self._encoder)
-                self._state = _State(data, self._index_dir, self.choices.centre)
-            return self._state
+            if self._view.generation != generation:
+                fresh = store.open_generation(self._index_dir, files=False)
+                store.check_compatible(fresh.manifest, self._encoder, self._index_dir)
+                opened = {segment.name: segment for segment in self._view.segments}
+                self._view = View(self._index_dir, fresh, opened, self.choices.centre)
+            return self._view
+
+
+def _dense(view: View, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Centred similarities of `rows`, read in batches (all rows, for `exact_rows`, would
+    otherwise be copied whole: 1.5 GB at a million)."""
+    parts = [
+        ranking.centred(view.vectors(rows[start : start + _BATCH]), view.chunk_mean, query)
+        for start in range(0, len(rows), _BATCH)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+
+
+def _iso(date: int) -> str:
+    text = f"{int(date):08d}"
+    return f"{text[:4]}-{text[4:6]}-{text[6:]}"

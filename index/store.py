@@ -1,29 +1,32 @@
-"""The index directory on disk: plain files, a manifest, atomic swaps and a build lock.
+"""The index directory on disk: generations of segments, atomic swaps and a build lock.
 
 Layout of an index directory `DIR`:
 
     DIR/current -> gen-20261128T184500123456Z-3f2a    the generation readers use (a symlink)
     DIR/gen-20261128T184500123456Z-3f2a/
         manifest.json    IndexManifest: format, model, weights hash, dimension, counts, corpus hash
-        vectors.faiss    faiss IndexFlatIP, one L2-normalised float32 row per chunk, in chunk order
-        windows.npy      one L2-normalised float32 row per sentence pair (`index.pairs`)
-        window_rows.npy  the chunk row of each sentence pair, ascending (both files keep the
-                         names format 2 gave them, so indexes built before keep loading)
-        chunks.jsonl     one Chunk per line (all fields, footnotes included), row i = vector i
-        sections.jsonl   full text of every indexed section: {"source", "section_index", "text"}
-        files.json       per source file: content hash, letter id, chunk row range or skip reason;
-                         plus the paths the index was built from (for incremental rebuilds)
-        lexical/         BM25 over the chunks, row i = chunk i (`index.lexical`)
+        segments.json    the segments this generation reads, in row order
+        alive-<segment>.npy  which rows of that segment are alive (packed bits): a file removed or
+                         changed leaves its old passages dead in their segment, never rewritten
+        files.json       per source file: content hash, letter id, segment and row range or skip
+                         reason; plus the paths the index was built from (for incremental rebuilds)
+    DIR/segments/seg-*/  immutable batches of passages shared by generations (`index.segment`)
     DIR/build.lock       held (fcntl.flock) by the one build allowed at a time
 
+Opening a generation reads its small files only; passages, vectors and BM25 stay on disk in the
+segments (SQLite and memory maps), so opening costs about the same at a thousand passages and at
+a million (`bench/scale.py`).
+
 How a reader never sees half an index, and a kill -9 never loses one:
-- A build writes a complete generation into `DIR/.tmp-gen-*`, fsyncs it, renames it to `DIR/gen-*`,
-  then points a fresh symlink at it and `os.replace`s it over `DIR/current` (atomic on POSIX).
-  Until that instant readers follow the old generation; from it on, the new one. Killed at any
-  moment, the build leaves `current` pointing at a complete generation; its leftovers (`.tmp-gen-*`,
-  an unreferenced `gen-*`) are removed by the next build.
-- A reader resolves `current` once and reads every file from that one generation. The generation
-  before the current one is kept, so a reader that resolved it just before a swap can still finish.
+- A build writes a new segment into `DIR/segments/.tmp-seg-*`, fsyncs it and renames it to
+  `seg-*`; then it writes a complete generation into `DIR/.tmp-gen-*`, fsyncs it, renames it to
+  `DIR/gen-*`, points a fresh symlink at it and `os.replace`s it over `DIR/current` (atomic on
+  POSIX). Until that instant readers follow the old generation; from it on, the new one. Killed at
+  any moment, the build leaves `current` pointing at a complete generation; its leftovers
+  (`.tmp-*`, an unreferenced `gen-*` or `seg-*`) are removed by the next build.
+- A reader resolves `current` once and reads every file from that one generation and its
+  segments. The generation before the current one, and its segments, are kept, so a reader that
+  resolved it just before a swap can still finish.
 """
 
 from __future__ import annotations
@@ -40,57 +43,50 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 from brieven.kernel.encoder import Encoder
 from brieven.kernel.errors import IndexLockedError, IndexMismatchError, IndexMissingError
 from brieven.kernel.links import links_from_dict
 from brieven.kernel.types import Chunk, Footnote, IndexManifest
-from index.lexical import LexicalIndex
 
-FORMAT_VERSION = 2  # 2: sentence-pair vectors
+FORMAT_VERSION = 3  # 2: one generation of flat files; 3: segments (SQLite, memory maps, IVF)
 CURRENT = "current"
 LOCK = "build.lock"
+SEGMENTS = "segments"
 _GEN_PREFIX = "gen-"
+_SEG_PREFIX = "seg-"
 _TMP_PREFIX = ".tmp-gen-"
+_TMP_SEG_PREFIX = ".tmp-seg-"
+_MANIFEST = "manifest.json"
+_LISTING = "segments.json"
+_FILES = "files.json"
 
 
 @dataclass(frozen=True, slots=True)
 class FileRecord:
-    """What one source file contributed: chunk rows `first` to `first + count - 1`, or why not."""
+    """What one source file contributed: rows `first` to `first + count - 1` of `segment`, or
+    why not (`skipped`)."""
 
     content_hash: str
     letter_id: str | None = None
     first: int = 0
     count: int = 0
     skipped: str | None = None
+    segment: str = ""
 
 
 @dataclass(frozen=True, slots=True)
-class IndexData:
-    """One complete generation of an index, in memory."""
+class Generation:
+    """One complete generation: its manifest, segments (in row order) with their alive rows, and
+    the files it was built from."""
 
     manifest: IndexManifest
-    chunks: tuple[Chunk, ...]
-    vectors: np.ndarray  # (len(chunks), dimension) float32
-    pairs: np.ndarray  # (pairs, dimension) float32: sentence-pair vectors (`index.pairs`)
-    pair_rows: np.ndarray  # (pairs,) int32: the chunk row of each pair, ascending
-    sections: dict[tuple[str, int], str]  # (source, section_index) -> section text
-    files: dict[str, FileRecord]  # source path -> record
-    roots: tuple[str, ...] = ()  # the paths the index was built from
-    generation: str = ""
-
-
-_FILES = {
-    "manifest": "manifest.json",
-    "vectors": "vectors.faiss",
-    "pairs": "windows.npy",
-    "pair_rows": "window_rows.npy",
-    "chunks": "chunks.jsonl",
-    "sections": "sections.jsonl",
-    "files": "files.json",
-}
+    segments: tuple[str, ...]
+    alive: tuple[np.ndarray, ...]  # bool per row of each segment
+    files: dict[str, FileRecord]
+    roots: tuple[str, ...] = ()
+    name: str = ""
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -106,31 +102,28 @@ def current_generation(index_dir: Path) -> str | None:
 
 def read_manifest(index_dir: Path) -> IndexManifest:
     generation = _require_generation(index_dir)
-    return _read_manifest(Path(index_dir) / generation / _FILES["manifest"])
+    return _read_manifest(Path(index_dir) / generation / _MANIFEST)
 
 
 def read_roots(index_dir: Path) -> tuple[str, ...]:
     """The paths the current index was built from."""
     generation = _require_generation(index_dir)
-    listing = json.loads((Path(index_dir) / generation / _FILES["files"]).read_text("utf-8"))
+    listing = json.loads((Path(index_dir) / generation / _FILES).read_text("utf-8"))
     return tuple(listing.get("roots", ()))
 
 
-def load(index_dir: Path, encoder: Encoder | None = None) -> IndexData:
-    """Load the current generation whole. Raises IndexMissingError when there is none.
+def segment_dir(index_dir: Path, name: str) -> Path:
+    return Path(index_dir) / SEGMENTS / name
 
-    With `encoder`, the generation's manifest is read and checked against it first
-    (`check_compatible`), so an index of another model or format is refused before its vectors
-    are read.
-    """
+
+def open_generation(index_dir: Path, files: bool = True) -> Generation:
+    """The current generation (its file list too when `files`). Raises IndexMissingError when
+    there is none, IndexMismatchError when it is of another format."""
     index_dir = Path(index_dir)
     for _attempt in range(3):
-        generation = _require_generation(index_dir)
+        name = _require_generation(index_dir)
         try:
-            manifest = _read_manifest(index_dir / generation / _FILES["manifest"])
-            if encoder is not None:
-                check_compatible(manifest, encoder, index_dir)
-            return _load_generation(index_dir / generation, generation, manifest)
+            return _read_generation(index_dir, name, files)
         except FileNotFoundError:
             continue  # swapped and cleaned up while we read: follow `current` again
     raise IndexMissingError(f"index at {index_dir} keeps changing while being read; try again")
@@ -138,11 +131,7 @@ def load(index_dir: Path, encoder: Encoder | None = None) -> IndexData:
 
 def check_compatible(manifest: IndexManifest, encoder: Encoder, index_dir: Path) -> None:
     """Refuse an index built by another model or format than the running one."""
-    if manifest.format_version != FORMAT_VERSION:
-        raise IndexMismatchError(
-            f"index at {index_dir} has format version {manifest.format_version}, this brieven "
-            f"reads version {FORMAT_VERSION}; rebuild with: brieven build --index {index_dir}"
-        )
+    check_format(manifest, index_dir)
     running = (encoder.model_id, encoder.weights_hash, encoder.dimension)
     built = (manifest.model_id, manifest.weights_hash, manifest.dimension)
     if running != built:
@@ -155,6 +144,20 @@ def check_compatible(manifest: IndexManifest, encoder: Encoder, index_dir: Path)
         )
 
 
+def check_format(manifest: IndexManifest, index_dir: Path) -> None:
+    if manifest.format_version == FORMAT_VERSION:
+        return
+    if manifest.format_version == 2:
+        raise IndexMismatchError(
+            f"index at {index_dir} has the format of an older brieven (version 2); upgrade it "
+            f"without re-embedding with: brieven build --index {index_dir}"
+        )
+    raise IndexMismatchError(
+        f"index at {index_dir} has format version {manifest.format_version}, this brieven "
+        f"reads version {FORMAT_VERSION}; rebuild with: brieven build --index {index_dir}"
+    )
+
+
 def _require_generation(index_dir: Path) -> str:
     generation = current_generation(index_dir)
     if generation is None:
@@ -164,50 +167,24 @@ def _require_generation(index_dir: Path) -> str:
     return generation
 
 
-def _load_generation(directory: Path, generation: str, manifest: IndexManifest) -> IndexData:
-    index = faiss.read_index(str(directory / _FILES["vectors"]))
-    vectors = (
-        faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d)
-        .reshape(index.ntotal, index.d)
-        .copy()
-    )
-    pairs = np.load(directory / _FILES["pairs"])
-    pair_rows = np.load(directory / _FILES["pair_rows"])
-    with open(directory / _FILES["chunks"], encoding="utf-8") as lines:
-        chunks = tuple(chunk_from_dict(json.loads(line)) for line in lines)
-    with open(directory / _FILES["sections"], encoding="utf-8") as lines:
-        sections = {}
-        for line in lines:
-            row = json.loads(line)
-            sections[(row["source"], row["section_index"])] = row["text"]
-    listing = json.loads((directory / _FILES["files"]).read_text(encoding="utf-8"))
-    files = {path: FileRecord(**record) for path, record in listing["files"].items()}
-    if len(chunks) != len(vectors) or not _pairs_fit(pairs, pair_rows, len(chunks), index.d):
-        raise IndexMismatchError(
-            f"index generation {directory} holds {len(chunks)} chunks but {len(vectors)} vectors "
-            f"and {len(pairs)} sentence-pair vectors for {len(pair_rows)} pairs; "
-            f"rebuild with: brieven build --index {directory.parent}"
-        )
-    return IndexData(
+def _read_generation(index_dir: Path, name: str, files: bool) -> Generation:
+    directory = index_dir / name
+    manifest = _read_manifest(directory / _MANIFEST)
+    check_format(manifest, index_dir)
+    segments = tuple(json.loads((directory / _LISTING).read_text("utf-8"))["segments"])
+    alive = []
+    for segment in segments:
+        packed = np.load(directory / f"alive-{segment['name']}.npy")
+        alive.append(np.unpackbits(packed, count=segment["count"]).astype(bool))
+    listing = json.loads((directory / _FILES).read_text("utf-8")) if files else {}
+    records = {path: FileRecord(**record) for path, record in listing.get("files", {}).items()}
+    return Generation(
         manifest=manifest,
-        chunks=chunks,
-        vectors=vectors,
-        pairs=pairs,
-        pair_rows=pair_rows,
-        sections=sections,
-        files=files,
+        segments=tuple(segment["name"] for segment in segments),
+        alive=tuple(alive),
+        files=records,
         roots=tuple(listing.get("roots", ())),
-        generation=generation,
-    )
-
-
-def _pairs_fit(pairs: np.ndarray, rows: np.ndarray, chunk_count: int, dimension: int) -> bool:
-    return (
-        pairs.ndim == 2
-        and len(pairs) == len(rows)
-        and (not len(pairs) or pairs.shape[1] == dimension)
-        and bool(np.all((rows >= 0) & (rows < chunk_count)))
-        and bool(np.all(np.diff(rows) >= 0))
+        name=name,
     )
 
 
@@ -248,33 +225,58 @@ def new_manifest(
     )
 
 
-def write(index_dir: Path, data: IndexData) -> str:
-    """Write `data` as a new generation and swap it in atomically. Call while holding `build_lock`.
+@contextlib.contextmanager
+def new_segment(index_dir: Path) -> Iterator[Path]:
+    """A fresh folder to write a segment into; renamed to `seg-*` when the block completes, removed
+    when it fails. Call while holding `build_lock`. The segment's name is the folder's name after
+    the block: read it from `committed(path)`."""
+    parent = Path(index_dir) / SEGMENTS
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=_TMP_SEG_PREFIX, dir=parent))
+    try:
+        staging.chmod(0o755)
+        yield staging
+        os.rename(staging, committed(staging))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _fsync_dir(parent)
 
-    Returns the new generation's name. On any failure the current generation stays as it was.
+
+def committed(staging: Path) -> Path:
+    """Where the segment written in `staging` lies once complete."""
+    return staging.with_name(_SEG_PREFIX + staging.name.removeprefix(_TMP_SEG_PREFIX))
+
+
+def write(index_dir: Path, generation: Generation) -> str:
+    """Write `generation` and swap it in atomically. Call while holding `build_lock`.
+
+    Its segments must be complete (`new_segment`). Returns the new generation's name. On any
+    failure the current generation stays as it was.
     """
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    generation = f"{_GEN_PREFIX}{stamp}-{secrets.token_hex(3)}"
+    name = f"{_GEN_PREFIX}{stamp}-{secrets.token_hex(3)}"
     staging = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=index_dir))
     try:
         staging.chmod(0o755)  # readable by whoever may read the index directory
-        _write_generation(staging, data)
-        os.rename(staging, index_dir / generation)
+        _write_generation(staging, generation)
+        os.rename(staging, index_dir / name)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _fsync_dir(index_dir)
     link = index_dir / f".{CURRENT}-{secrets.token_hex(3)}"
-    os.symlink(generation, link)
+    os.symlink(name, link)
     os.replace(link, index_dir / CURRENT)
     _fsync_dir(index_dir)
-    return generation
+    return name
 
 
 def remove_stale(index_dir: Path) -> None:
-    """Delete leftovers of killed builds and generations older than the previous one.
+    """Delete leftovers of killed builds, generations older than the previous one, and segments
+    neither of the two kept generations reads.
 
     Call while holding `build_lock`: no other build can be writing then.
     """
@@ -291,47 +293,44 @@ def remove_stale(index_dir: Path) -> None:
         stale_gen = path.name.startswith(_GEN_PREFIX) and path.name not in keep
         leftover = path.name.startswith((_TMP_PREFIX, f".{CURRENT}-"))
         if stale_gen or leftover:
-            if path.is_symlink() or not path.is_dir():
-                path.unlink(missing_ok=True)
-            else:
-                shutil.rmtree(path, ignore_errors=True)
+            _remove(path)
+    used = set()
+    for name in keep - {None}:
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            listing = json.loads((index_dir / name / _LISTING).read_text("utf-8"))
+            used.update(segment["name"] for segment in listing["segments"])
+    parent = index_dir / SEGMENTS
+    for path in parent.iterdir() if parent.is_dir() else ():
+        if path.name not in used:
+            _remove(path)
 
 
-def _write_generation(directory: Path, data: IndexData) -> None:
-    vectors = np.ascontiguousarray(data.vectors, dtype=np.float32)
-    index = faiss.IndexFlatIP(data.manifest.dimension)
-    if len(vectors):
-        index.add(vectors)
-    faiss.write_index(index, str(directory / _FILES["vectors"]))
-    np.save(directory / _FILES["pairs"], np.ascontiguousarray(data.pairs, dtype=np.float32))
-    np.save(directory / _FILES["pair_rows"], np.asarray(data.pair_rows, dtype=np.int32))
-    with open(directory / _FILES["chunks"], "w", encoding="utf-8") as out:
-        for chunk in data.chunks:
-            out.write(json.dumps(chunk_to_dict(chunk), ensure_ascii=False) + "\n")
-    with open(directory / _FILES["sections"], "w", encoding="utf-8") as out:
-        for (source, section_index), text in data.sections.items():
-            row = {"source": source, "section_index": section_index, "text": text}
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+def _remove(path: Path) -> None:
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _write_generation(directory: Path, generation: Generation) -> None:
+    segments = []
+    for name, alive in zip(generation.segments, generation.alive, strict=True):
+        np.save(directory / f"alive-{name}.npy", np.packbits(alive))
+        segments.append({"name": name, "count": len(alive)})
+    (directory / _LISTING).write_text(json.dumps({"segments": segments}), encoding="utf-8")
     listing = {
-        "roots": list(data.roots),
-        "files": {path: asdict(record) for path, record in data.files.items()},
+        "roots": list(generation.roots),
+        "files": {path: asdict(record) for path, record in generation.files.items()},
     }
-    (directory / _FILES["files"]).write_text(
-        json.dumps(listing, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
-    LexicalIndex.build(data.chunks).save(directory)
+    (directory / _FILES).write_text(json.dumps(listing, ensure_ascii=False), encoding="utf-8")
     # The manifest goes last: a generation with a manifest is complete.
-    (directory / _FILES["manifest"]).write_text(
-        json.dumps(asdict(data.manifest), ensure_ascii=False, indent=1), encoding="utf-8"
+    (directory / _MANIFEST).write_text(
+        json.dumps(asdict(generation.manifest), ensure_ascii=False, indent=1), encoding="utf-8"
     )
-    for path in [directory / name for name in _FILES.values()] + lexical_files(directory):
+    for path in directory.iterdir():
         with open(path, "rb") as written:
             os.fsync(written.fileno())
     _fsync_dir(directory)
-
-
-def lexical_files(directory: Path) -> list[Path]:
-    return sorted((directory / LexicalIndex.FOLDER).iterdir())
 
 
 def _fsync_dir(directory: Path) -> None:

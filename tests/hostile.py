@@ -335,7 +335,7 @@ def watched_server() -> Iterator[tuple[str, list[str]]]:
 
 def fuzz(work: Path, seed: int, n: int, huge: bool, timeout: float) -> FuzzResult:
     """Build an index of the sample letters plus `n` hostile files in `work`; what happened."""
-    from index import store
+    from index import store, whole
 
     corpus = work / "corpus"
     shutil.copytree(LETTERS, corpus / "good")
@@ -357,7 +357,7 @@ def fuzz(work: Path, seed: int, n: int, huge: bool, timeout: float) -> FuzzResul
             len(made), 0, 1, (), (), 0, len(good), tuple(requests), False, timeout, 0, 0, {}
         )
     named = run.reasons()
-    data = store.load(index_dir) if store.current_generation(index_dir) else None
+    data = whole.load(index_dir) if store.current_generation(index_dir) else None
     indexed = {path for path, record in data.files.items() if record.letter_id} if data else set()
     texts = [c.text for c in data.chunks] + list(data.sections.values()) if data else []
     kinds = collections.Counter(re.sub(r"[\d,.]+", "N", reason)[:60] for reason in named.values())

@@ -18,7 +18,7 @@ from brieven_process import finish, run_build, start
 from conftest import LETTERS, SEED, FakeEncoder, copy_letters
 from streamlit.testing.v1 import AppTest
 
-from index import store
+from index import store, whole
 from index.build import build
 from index.search import Searcher
 
@@ -81,7 +81,7 @@ def test_second_build_refuses_with_a_clear_message_a_waiting_one_follows(corpus,
     assert first_run.status == 0 and "4 letters" in first_run.stdout
     assert waited.status == 0 and "4 letters" in waited.stdout and "(unchanged)" in waited.stdout
     assert "Traceback" not in first_run.stderr + waited.stderr
-    data = store.load(index_dir)
+    data = whole.load(index_dir)
     assert data.manifest.letter_count == 4 and len(data.chunks) == len(data.vectors)
     assert not [p for p in index_dir.iterdir() if p.name.startswith(".")]
 

@@ -14,7 +14,7 @@ from conftest import LETTERS, SEED
 from brieven.cli import main
 from brieven.kernel.errors import ReaderLimitError
 from brieven.kernel.types import Letter
-from index import store
+from index import whole
 from ingest.guard import GuardLimits, parse_all
 from ingest.raw import ParseLimits
 
@@ -76,7 +76,7 @@ def test_build_names_the_memory_bomb_indexes_the_rest_and_tries_it_again_next_ti
     err = capsys.readouterr().err
     assert f"{big}: ran out of memory (limit 256 MiB)" in err
     assert f"{corpus / 'pipe.pdf'}: not a regular file" in err
-    files = store.load(index_dir).files
+    files = whole.load(index_dir).files
     assert {Path(p).name for p, r in files.items() if r.letter_id} == {SEED.name, XML.name}
     assert not files[str(big)].content_hash  # not remembered as unreadable: read again next time
 

@@ -18,7 +18,7 @@ from hostile import fuzz
 
 from brieven.cli import main
 from brieven.kernel.errors import ParseError
-from index import store
+from index import whole
 from ingest.parse import parse
 
 WORKER_MEMORY_KIB = 2 * 2**20  # the default per-worker address-space limit, 2 GiB
@@ -75,4 +75,4 @@ def test_a_file_without_read_permission_is_named_and_the_rest_indexed(
 
     assert status == 2
     assert f"{locked}: cannot be read: Permission denied" in capsys.readouterr().err
-    assert store.load(tmp_path / "index").manifest.letter_count == 1
+    assert whole.load(tmp_path / "index").manifest.letter_count == 1

@@ -18,7 +18,7 @@ from brieven.kernel.errors import (
     IndexMissingError,
 )
 from brieven.kernel.types import Filters
-from index import store
+from index import store, whole
 from index.build import build
 from index.search import Searcher
 
@@ -58,13 +58,11 @@ def corpus(tmp_path) -> Path:
 
 
 def answers(searcher: Searcher) -> list[list[tuple[str, float]]]:
-    return [
-        [(p.chunk.id, round(p.score, 6)) for p in searcher.search(q, k=5)] for q in QUESTIONS
-    ]
+    return [[(p.chunk.id, round(p.score, 6)) for p in searcher.search(q, k=5)] for q in QUESTIONS]
 
 
 def sources(index_dir: Path) -> set[str]:
-    return {Path(chunk.source).name for chunk in store.load(index_dir).chunks}
+    return {Path(chunk.source).name for chunk in whole.load(index_dir).chunks}
 
 
 def test_build_indexes_every_letter_and_search_finds_the_right_section(
@@ -99,14 +97,13 @@ def test_index_built_by_another_model_is_refused_with_what_to_run(corpus, tmp_pa
 def test_an_older_format_is_refused_by_its_manifest_before_its_files_are_read(
     corpus, tmp_path, fake_encoder
 ):
-    """Format 1 had no sentence-pair files: the manifest, read first, tells what to run."""
+    """The manifest, read first, tells what to run; the generation's other files are not read."""
     index_dir = tmp_path / "index"
     build([corpus], index_dir, fake_encoder, progress=False)
     folder = index_dir / store.current_generation(index_dir)
     manifest = json.loads((folder / "manifest.json").read_text())
     (folder / "manifest.json").write_text(json.dumps({**manifest, "format_version": 1}))
-    for name in ("windows.npy", "window_rows.npy"):
-        (folder / name).unlink()
+    (folder / "segments.json").unlink()
 
     rebuild = re.escape(f"rebuild with: brieven build --index {index_dir}")
     with pytest.raises(IndexMismatchError, match=f"format version 1.*{rebuild}"):
@@ -246,7 +243,7 @@ def test_filters_apply_before_ranking(corpus, tmp_path, fake_encoder):
     top = searcher.search(question, k=5)[0]
     assert top.chunk.kamerstuk == "29362-354"
 
-    others = [c for c in store.load(index_dir).chunks if c.kamerstuk != "29362-354"]
+    others = [c for c in whole.load(index_dir).chunks if c.kamerstuk != "29362-354"]
     dossiers = tuple(sorted({c.dossier for c in others if c.dossier}))
     filtered = searcher.search(question, k=3, filters=Filters(dossiers=dossiers))
 

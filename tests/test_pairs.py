@@ -11,7 +11,7 @@ from conftest import LETTERS, SEED, FakeEncoder, copy_letters
 from brieven.kernel.errors import IndexMismatchError
 from brieven.kernel.refs import strip_markers
 from brieven.kernel.sentences import split_sentences
-from index import pairs, store
+from index import pairs, store, whole
 from index.build import build
 from index.ranking import Ranking
 from index.search import Searcher
@@ -41,14 +41,14 @@ def built(tmp_path):
 
 def test_every_generation_holds_one_vector_per_pair_in_chunk_order(built):
     index_dir, report = built
-    data = store.load(index_dir)
+    data = whole.load(index_dir)
     texts, rows = pairs.rows_of(data.chunks)
     assert len(data.pairs) == len(data.pair_rows) == len(texts) > 0
     # each distinct text is embedded once, a pair equal to a chunk's text as that chunk
     chunk_texts = {chunk.embed_text for chunk in data.chunks}
     assert report.pairs_embedded == len(set(texts) - chunk_texts)
     assert data.pair_rows.tolist() == rows
-    assert np.allclose(data.pairs, FakeEncoder().encode_document(texts), atol=1e-6)
+    assert np.allclose(data.pairs, FakeEncoder().encode_document(texts), atol=2e-3)  # float16
 
 
 def test_pairs_of_unchanged_files_are_taken_over_in_place_by_an_incremental_build(tmp_path):
@@ -62,38 +62,26 @@ def test_pairs_of_unchanged_files_are_taken_over_in_place_by_an_incremental_buil
     report = build([letters], index_dir, FakeEncoder(), progress=False)
 
     assert report.files_reused == 1 and report.files_embedded == 1
-    data = store.load(index_dir)
+    data = whole.load(index_dir)
     texts, rows = pairs.rows_of(data.chunks)
     assert data.pair_rows.tolist() == rows
-    assert np.allclose(data.pairs, FakeEncoder().encode_document(texts), atol=1e-6)
+    assert np.allclose(data.pairs, FakeEncoder().encode_document(texts), atol=2e-3)  # float16
 
 
-def test_a_pairs_file_that_does_not_fit_the_chunks_is_refused(built):
+def test_a_pairs_file_that_does_not_fit_the_chunks_is_refused(built, fake_encoder):
     index_dir, _ = built
-    folder = index_dir / store.current_generation(index_dir)
-    rows = np.load(folder / "window_rows.npy")
-    np.save(folder / "window_rows.npy", rows[::-1].copy())  # no longer ascending
+    segment = store.segment_dir(index_dir, store.open_generation(index_dir).segments[0])
+    vectors = segment / "pairs.f16"
+    vectors.write_bytes(vectors.read_bytes()[:-10])  # cut short
     with pytest.raises(IndexMismatchError, match="rebuild with: brieven build"):
-        store.load(index_dir)
+        Searcher.open(index_dir, fake_encoder)
 
 
-def test_best_pair_raises_its_chunk_and_filtered_chunks_stay_out():
-    # chunk 0 has one pair pointing at the query; chunk 1 none; chunk 2 is filtered out
-    query = np.array([1.0, 0.0, 0.0], dtype=np.float32)
-    vectors = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [1.0, 0.0, 0.0]], dtype=np.float32)
-    found = pairs.SentencePairs(vectors, np.array([0, 0, 2]), chunk_count=3, share=0.0)
-    scores = np.array([0.2, 0.5, -np.inf])
-    raised = found.raise_scores(scores, query)
-    assert raised[0] == pytest.approx(1.0) and raised[1] == 0.5 and raised[2] == -np.inf
-    assert scores[0] == 0.2  # the caller's scores are not changed in place
-
-
-def test_only_the_pool_of_best_chunks_is_raised():
-    query = np.array([1.0, 0.0], dtype=np.float32)
-    vectors = np.array([[1.0, 0.0], [1.0, 0.0]], dtype=np.float32)
-    found = pairs.SentencePairs(vectors, np.array([0, 1]), chunk_count=2, share=0.0)
-    raised = found.raise_scores(np.array([0.1, 0.3]), query, pool=1)
-    assert raised.tolist() == pytest.approx([0.1, 1.0])
+def test_best_pair_raises_its_chunk_and_the_callers_scores_stay_as_they_were():
+    scores = np.array([0.2, 0.5, 0.3])
+    raised = pairs.raised(scores, np.array([0.1, 0.9, 0.25]), np.array([0, 0, 2]))
+    assert raised.tolist() == pytest.approx([0.9, 0.5, 0.3])
+    assert scores[0] == 0.2
 
 
 def test_search_without_sentence_pairs_ranks_by_chunks_alone(built, fake_encoder):

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import bm25s
 import numpy as np
 import pytest
 from conftest import FIXTURES, LETTERS, SEED
 
 from brieven.kernel.types import Filters
-from index import ranking, store
+from index import bm25, ranking, store, whole
 from index.build import build
-from index.lexical import LexicalIndex
 from index.ranking import Ranking
 from index.search import Searcher
 from ingest.chunk import chunk_letter
 from ingest.parse import parse
+
+MISSION = "Hoe gaat het kabinet om met het tekort aan personeel?"
 
 
 @pytest.fixture(scope="module")
@@ -26,27 +28,37 @@ def letters_index(tmp_path_factory):
     return index_dir
 
 
-def test_lexical_index_saved_with_the_generation_and_loaded_back(letters_index):
-    folder = letters_index / store.current_generation(letters_index)
-    data = store.load(letters_index)
-    assert sorted(p.name for p in store.lexical_files(folder)) == [
-        "data.csc.index.npy",
-        "indices.csc.index.npy",
-        "indptr.csc.index.npy",
-        "params.index.json",
-        "vocab.index.json",
+def test_lexical_scores_are_those_of_bm25s_and_find_the_letters_words(letters_index):
+    generation = store.open_generation(letters_index)
+    folder = store.segment_dir(letters_index, generation.segments[0])
+    data = whole.load(letters_index)
+    assert [p.name for p in bm25.files(folder)] == [
+        "data.npy",
+        "rows.npy",
+        "starts.npy",
+        "vocab.sqlite",
     ]
-    loaded = LexicalIndex.load(folder, len(data.chunks))
-    fresh = LexicalIndex.build(data.chunks)
-    question = "flexpoolregeling voor het Rijk"
-    assert np.allclose(loaded.scores(question), fresh.scores(question))
+    loaded = bm25.Lexical(folder, len(data.chunks))
+    reference = bm25s.BM25()
+    reference.index(bm25.tokens([bm25.document_text(c) for c in data.chunks]), show_progress=False)
+    question = "flexpoolregeling voor het Rijk en het Rijk"
+    words = bm25.tokens([question])[0]
+    expected = reference.get_scores(words)
+    assert np.allclose(loaded.scores(question), expected, atol=1e-5)
     best = data.chunks[int(np.argmax(loaded.scores(question)))]
     assert "flexpoolregeling" in best.text
 
 
-def test_lexical_scores_match_dutch_word_forms_and_footnote_text():
+def lexical_of(chunks, folder):
+    writer = bm25.Writer()
+    writer.add(chunks)
+    writer.finish(folder)
+    return bm25.Lexical(folder, len(chunks))
+
+
+def test_lexical_scores_match_dutch_word_forms_and_footnote_text(tmp_path):
     chunks = chunk_letter(parse(SEED))
-    lexical = LexicalIndex.build(chunks)
+    lexical = lexical_of(chunks, tmp_path)
     # "personeelstekorten" is not in the letter; the stem of "uitvoeringsorganisaties" is.
     scores = lexical.scores("uitvoeringsorganisatie")
     assert "uitvoeringsorganisaties" in chunks[int(np.argmax(scores))].text
@@ -158,6 +170,8 @@ def test_chunks_that_only_ask_lose_the_question_penalty(letters_index, fake_enco
     for passage in penalised.search(question, k=40):
         if passage.chunk.id in stated:
             score, text = stated[passage.chunk.id]
-            assert passage.score == pytest.approx(score - 0.05 * ranking.question_share(text), abs=1e-6)
+            assert passage.score == pytest.approx(
+                score - 0.05 * ranking.question_share(text), abs=1e-6
+            )
             asked += ranking.question_share(text) > 0
     assert asked  # the comparison met chunks that ask

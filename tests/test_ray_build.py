@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index import store
+from index import whole
 from index.build import build
 from tests.conftest import LETTERS, FakeEncoder
 
 ray = pytest.importorskip("ray")
+# Vectors are kept as float16 (index format 3): a difference in the last float32 bits between
+# the two builds can round to neighbouring float16 values, at most ~1e-3 apart for |x| < 1.
+F16 = 1e-3
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +40,7 @@ def test_ray_build_equals_local_build(tmp_path, local_cluster):
         [LETTERS], tmp_path / "ray", RayEncoder(local, FakeEncoder, "local"), progress=False
     )
     assert report.chunks_embedded > 100 and report.pairs_embedded > 100
-    _assert_same_index(store.load(tmp_path / "local"), store.load(tmp_path / "ray"), 1e-6)
+    _assert_same_index(whole.load(tmp_path / "local"), whole.load(tmp_path / "ray"), F16)
 
 
 @pytest.mark.slow
@@ -52,4 +55,4 @@ def test_cli_build_on_ray_with_the_real_model_equals_a_local_build(
     args = ["build", str(letters), "--index", str(tmp_path / "ray"), "--backend", "torch"]
     assert main([*args, "--device", "cpu", "--ray", "local"]) == 0
     assert "passages and" in capsys.readouterr().out
-    _assert_same_index(store.load(tmp_path / "local"), store.load(tmp_path / "ray"), 1e-5)
+    _assert_same_index(whole.load(tmp_path / "local"), whole.load(tmp_path / "ray"), F16)

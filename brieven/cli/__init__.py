@@ -9,7 +9,7 @@ import argparse
 import importlib
 import sys
 
-from brieven import __version__
+from brieven import __version__, threads
 from brieven.kernel.errors import BrievenError
 
 SUBCOMMANDS = ("parse", "build", "ask", "similar", "eval", "fetch", "model", "sync", "watch")
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    threads.settle()  # before any subcommand imports torch or faiss
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args) or 0)

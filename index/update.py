@@ -1,0 +1,141 @@
+"""Writing a build's outcome: new passages into one new segment, everything else by reference.
+
+A build hands over the files it kept unchanged (their rows stay where they are, in the segments
+of the current generation) and the files it read anew, with their vectors. This writes the new
+files' passages as one segment, marks alive exactly the rows of the files the new generation
+holds (the rows of changed and removed files die in place), and swaps the new generation in.
+Adding a thousand passages to a million therefore writes a thousand passages plus the
+generation's small files (a row mask of 125 KB per million rows, and the file list): measured as
+`add_1000_s` by `bench/scale.py`.
+
+Dead rows cost disk and a little search time. When more than `MAX_SEGMENTS` segments would be
+read, or a quarter of all rows are dead, every alive passage is copied into one fresh segment
+(vectors copied, nothing embedded): a rare full rewrite, like a database's compaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from brieven.kernel.types import Chunk, IndexManifest
+from index import store
+from index.segment import Segment, Writer
+
+MAX_SEGMENTS = 8
+MAX_DEAD = 0.25
+_COPY_BATCH = 20_000
+
+
+@dataclass(slots=True)
+class NewFile:
+    """A file read anew: its record (row range within its own passages), chunks and vectors."""
+
+    path: str
+    record: store.FileRecord
+    chunks: list[Chunk]
+    sections: dict[tuple[str, int], str]
+    vectors: np.ndarray  # (len(chunks), dimension)
+    pairs: np.ndarray  # (pairs, dimension), in chunk order
+    pair_counts: list[int]  # pairs of each chunk
+    pair_hashes: list[int]  # `index.segment.text_hash` of each pair's text
+
+
+def commit(
+    index_dir: Path,
+    previous: store.Generation | None,
+    kept: dict[str, store.FileRecord],
+    new: Sequence[NewFile],
+    manifest: IndexManifest,
+    roots: Sequence[str],
+) -> store.Generation:
+    """Write and swap in the generation of `kept` (records pointing into `previous`'s segments,
+    skipped files included) plus `new`. Call while holding the build lock."""
+    files = dict(kept)
+    segments = list(previous.segments) if previous else []
+    if any(part.chunks for part in new):
+        with store.new_segment(index_dir) as staging:
+            writer = Writer(staging, manifest.dimension)
+            for part in new:
+                first = writer.count
+                writer.add(
+                    part.chunks, part.vectors, part.pairs, part.pair_counts, part.pair_hashes
+                )
+                writer.add_sections(part.sections.items())
+                name = committed_name(staging)
+                files[part.path] = dataclasses.replace(part.record, first=first, segment=name)
+            writer.finish()
+        segments.append(committed_name(staging))
+    counts = _counts(index_dir, segments)
+    alive = _alive(files, segments, counts)
+    generation = store.Generation(manifest, tuple(segments), alive, files, tuple(roots))
+    dead = sum(len(a) - int(a.sum()) for a in alive) / max(sum(counts), 1)
+    if len([a for a in alive if a.any()]) > MAX_SEGMENTS or dead > MAX_DEAD:
+        generation = _compact(index_dir, generation)
+    else:
+        generation = _without_empty(generation)
+    name = store.write(index_dir, generation)
+    return dataclasses.replace(generation, name=name)
+
+
+def committed_name(staging: Path) -> str:
+    return store.committed(staging).name
+
+
+def _counts(index_dir: Path, segments: Sequence[str]) -> list[int]:
+    return [Segment.size(store.segment_dir(index_dir, name)) for name in segments]
+
+
+def _alive(files: dict[str, store.FileRecord], segments: Sequence[str], counts: Sequence[int]):
+    masks = {name: np.zeros(count, bool) for name, count in zip(segments, counts, strict=True)}
+    for record in files.values():
+        if record.count and not record.skipped:
+            masks[record.segment][record.first : record.first + record.count] = True
+    return tuple(masks[name] for name in segments)
+
+
+def _without_empty(generation: store.Generation) -> store.Generation:
+    keep = [i for i, alive in enumerate(generation.alive) if alive.any()]
+    return dataclasses.replace(
+        generation,
+        segments=tuple(generation.segments[i] for i in keep),
+        alive=tuple(generation.alive[i] for i in keep),
+    )
+
+
+def _compact(index_dir: Path, generation: store.Generation) -> store.Generation:
+    """Every alive passage copied, in file order, into one new segment."""
+    opened = {name: Segment(store.segment_dir(index_dir, name)) for name in generation.segments}
+    files = dict(generation.files)
+    with store.new_segment(index_dir) as staging:
+        name = committed_name(staging)
+        writer = Writer(staging, generation.manifest.dimension)
+        for path, record in generation.files.items():
+            if record.skipped or not record.count:
+                continue
+            files[path] = dataclasses.replace(record, first=writer.count, segment=name)
+            _copy(opened[record.segment], record, writer)
+        writer.finish()
+    alive = (np.ones(Segment.size(store.committed(staging)), bool),)
+    return dataclasses.replace(generation, segments=(name,), alive=alive, files=files)
+
+
+def _copy(segment: Segment, record: store.FileRecord, writer: Writer) -> None:
+    rows = list(range(record.first, record.first + record.count))
+    found = segment.chunks(rows)
+    chunks = [found[row] for row in rows]
+    starts = segment.pair_starts
+    first, end = int(starts[rows[0]]), int(starts[rows[-1] + 1])
+    writer.add(
+        chunks,
+        np.asarray(segment.vectors[rows[0] : rows[-1] + 1], np.float32),
+        np.asarray(segment.pairs[first:end], np.float32),
+        np.diff(starts[rows[0] : rows[-1] + 2]).tolist(),
+        segment.columns["pair_hash"][first:end].tolist(),
+    )
+    keys = sorted({(chunk.source, chunk.section_index) for chunk in chunks})
+    writer.add_sections(segment.section_texts(keys).items())
