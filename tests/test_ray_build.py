@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -55,4 +57,15 @@ def test_cli_build_on_ray_with_the_real_model_equals_a_local_build(
     args = ["build", str(letters), "--index", str(tmp_path / "ray"), "--backend", "torch"]
     assert main([*args, "--device", "cpu", "--ray", "local"]) == 0
     assert "passages and" in capsys.readouterr().out
-    _assert_same_index(whole.load(tmp_path / "local"), whole.load(tmp_path / "ray"), F16)
+    local = whole.load(tmp_path / "local")
+    _assert_same_index(local, whole.load(tmp_path / "ray"), F16)
+
+    # The embedding stage itself, before float16 storage: the cluster's vectors for the same
+    # texts are the local model's within 1e-5 (same backend, same length batches).
+    from index.encoder import load_encoder
+    from index.ray_embed import RayEncoder
+
+    texts = [chunk.embed_text for chunk in local.chunks]
+    on_node = functools.partial(load_encoder, None, backend="torch", device="cpu")
+    on_cluster = RayEncoder(real_encoder, on_node, "local").encode_document(texts)
+    np.testing.assert_allclose(on_cluster, real_encoder.encode_document(texts), atol=1e-5)
