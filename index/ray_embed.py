@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from brieven.kernel.encoder import Encoder
+from brieven.kernel.encoder import Encoder, length_order
 from brieven.kernel.errors import ModelError
 
 BATCH_SIZE = 32
@@ -88,7 +88,7 @@ class RayEncoder:
         if not texts:
             return out
         ray.data.DataContext.get_current().enable_progress_bars = False  # build shows its own
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        order = length_order(texts, longest_first=True)  # the same batches as a local build
         items = [{"row": row, "text": texts[row]} for row in order]
         vectors = ray.data.from_items(items).map_batches(
             _Embedder,

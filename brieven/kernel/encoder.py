@@ -58,6 +58,11 @@ def encoded_once(encoder: Encoder, name: str, encode: Callable[[Encoder], T]) ->
         return _kept[key]  # type: ignore[return-value]  # `name` fixes what was kept
 
 
+def length_order(texts: Sequence[str], *, longest_first: bool) -> list[int]:
+    """The rows of `texts` sorted by length (stable), so that a batch holds texts of one length."""
+    return sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=longest_first)
+
+
 def in_length_batches(
     texts: Sequence[str],
     encode: Callable[[list[str]], np.ndarray],
@@ -72,7 +77,7 @@ def in_length_batches(
     One batch is padded to its longest text, so sorting by length first saves the padding's work;
     `progress(n)` is called after each batch of n texts.
     """
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=longest_first)
+    order = length_order(texts, longest_first=longest_first)
     out = np.empty((len(texts), dimension), dtype=np.float32)
     for start in range(0, len(order), size):
         rows = order[start : start + size]
