@@ -191,3 +191,20 @@ def test_notes_that_cite_a_paper_are_no_page_foot_and_markers_land_where_printed
     assert "(ingezonden 1 november 2024)" in text and "dat 2 jaar terug" in text
     numbers = [s.number for s in letter.sections if s.number]
     assert numbers == [f"{kind} {n}" for n in range(1, 8) for kind in ("Vraag", "Antwoord")]
+
+
+def test_a_note_number_glued_to_a_year_is_a_note_and_its_marker_goes_back():
+    """ah-tk-20242025-583 prints note 2 as "22023 Annual report: …" and its marker at the start
+    of a line ("2 Het Europees Parlement heeft de Commissie op"): the note was lost, and the
+    marker became a paragraph's leading "2" that made the line a heading."""
+    letter = parse(FIXTURES / "ah-tk-20242025-583__pdf.txt")
+    assert [n.number for n in letter.footnotes] == [str(n) for n in range(1, 9)]
+    note = letter.footnotes[1]
+    assert note.text.startswith("2023 Annual report: https://op.europa.eu/")
+    assert len(note.urls) == 2
+    answer = next(s for s in letter.sections if s.number == "Antwoord 3")
+    assert "NDICI-verordening.² Het Europees Parlement heeft de Commissie op 24 mei jl." in (
+        answer.text.replace("\n\n", " ")
+    )
+    assert answer.footnotes == ("2",)
+    assert not any(s.title.startswith("Het Europees Parlement") for s in letter.sections)

@@ -28,7 +28,7 @@ from brieven.kernel.types import Footnote
 from ingest import metadata
 from ingest.formats.lines import join_lines
 from ingest.formats.notes import make_footnote as footnote
-from ingest.formats.text_pages import OWN_LINE, Line, page_footnotes, paginate
+from ingest.formats.text_pages import OPEN_ENDINGS, OWN_LINE, Line, page_footnotes, paginate
 from ingest.raw import Block, ParseLimits, RawDocument
 
 
@@ -232,6 +232,8 @@ def _continues(text: str, following: str, wrapped: bool, width: int) -> bool:
     if text.endswith("-") and following[:1].islower():
         return True
     if following[:1].islower() and not text.endswith((".", "?", "!", ":")):
+        return True
+    if text.split()[-1] in OPEN_ENDINGS:  # "… heeft de Commissie op" / "24 mei jl. …"
         return True
     if wrapped:
         return len(text) >= 0.7 * width and not (

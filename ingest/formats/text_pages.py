@@ -101,11 +101,15 @@ OWN_LINE = re.compile(
     r"|(Den Haag|['’]?s[- ]Gravenhage|[A-Z][a-z]+),\s*\d{1,2}\s+[a-z]+\s+\d{4}\.?)$"
 )
 # Words a heading does not end on; a sentence cut at a line end often does.
-_OPEN_ENDINGS = frozenset("de het een en of van in op te is zijn wordt worden met voor aan".split())
+OPEN_ENDINGS = frozenset("de het een en of van in op te is zijn wordt worden met voor aan".split())
 _NUMBERED = re.compile(r"^\d{1,3}\.\s+(\S.*)$")
 # A note's number, then its text after a space or glued to it ("1Kamerstuk", "2wetten.nl"; not
 # "2fa08538-…", an identifier).
-_NOTE_START = re.compile(r"^(\d{1,3})(?:\s+(\S.*)|(?=[A-Z«“‘]|[^\W\d_]{2,}\b)(\S.*))?$")
+# a note's number, then its text: after a space, or glued to a capital, a word or a year
+# ("22023 Annual report: …" is note 2 of ah-tk-20242025-583)
+_NOTE_START = re.compile(
+    r"^(\d{1,3})(?:\s+(\S.*)|(?=[A-Z«“‘]|[^\W\d_]{2,}\b|(?:19|20)\d\d\b)(\S.*))?$"
+)
 _NOTE_WORDING = re.compile(
     r"^(Ter inzage|Raadpleegbaar|Kamerstuk|Zie |https?://|www\.)", re.IGNORECASE
 )
@@ -212,7 +216,7 @@ def _numbered_item(text: str, body: list[Line], below: list[Line]) -> bool:
     return (
         len(rest) <= 60
         and not rest.endswith((".", ","))
-        and rest.split()[-1].lower() not in _OPEN_ENDINGS
+        and rest.split()[-1].lower() not in OPEN_ENDINGS
         and not re.match(r"[a-z]{2}", following)
     )
 
