@@ -208,3 +208,16 @@ def test_a_note_number_glued_to_a_year_is_a_note_and_its_marker_goes_back():
     )
     assert answer.footnotes == ("2",)
     assert not any(s.title.startswith("Het Europees Parlement") for s in letter.sections)
+
+
+@pytest.mark.parametrize("name", ["sgd-0000100312.txt", "sgd-0000113459.txt"])
+def test_the_page_number_under_an_ocr_page_foot_is_no_footnote(name):
+    """Staten-Generaal Digitaal OCR ends a page with its foot ("Tweede Kamer, vergaderjaar
+    1986-1987,20 091, nrs. 1-2", comma and number unspaced in 113459) and the page number on a line
+    of its own: that number was read as an empty footnote, linked in 100312 to the "2" of a date."""
+    letter = parse(FIXTURES / name)
+    assert letter.footnotes == ()
+    text = "\n".join(s.text for s in letter.sections)
+    assert "Tweede Kamer, vergaderjaar" not in text
+    assert not any(s.footnotes for s in letter.sections)
+    assert not text.rstrip().endswith(("\n1", "\n2"))

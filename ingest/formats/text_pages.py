@@ -3,7 +3,9 @@
 Text that came out of a PDF keeps the page's furniture as lines among the letter's: page ends
 ("Pagina 3 van 32", a form feed, the "Tweede Kamer, vergaderjaar …" foot, bare page numbers 1, 2,
 3 …), publication identifiers, "> Retouradres" lines, and letterhead lines repeated on every page.
-`paginate` counts the pages by those ends and drops the furniture; `page_footnotes` then lifts the
+`paginate` counts the pages by those ends and drops the furniture (with the bare page number
+that OCR of a Staten-Generaal Digitaal scan puts under the foot: four such letters had it read
+as an empty footnote); `page_footnotes` then lifts the
 footnotes off the page bottoms, where they are lines starting with the next footnote number, and
 puts markers that the PDF set apart at the start of a line back after the word they belong to.
 Text without page ends (most OCR text) is one page of unknown number.
@@ -33,7 +35,7 @@ class Line:
 # vergaderjaar 2023–2024, 31 066, nr. 1372"), not a foot (ah-tk-20242025-561 lost three notes so).
 _PAGE_END = re.compile(
     r"^(\f|P ?agina \d+ van \d+|Pagina \d+ van \d+"
-    r"|(?!\d).*Tweede Kamer, vergaderjaar \d{4}\s?[–-]\s?\d{4}, .*)$"
+    r"|(?!\d).*Tweede Kamer, vergaderjaar \d{4}\s?[–-]\s?\d{4}, ?.*)$"
 )
 _CHROME = re.compile(
     r"^((ah|kv)-tk-\d{8}-\d+|kv-tk-\d{4}Z\d{5}|.*ISSN ?\d{4}.*|> Retouradres.*)$", re.IGNORECASE
@@ -67,6 +69,8 @@ def paginate(lines: list[str]) -> list[Line]:
             continue
         if line.strip() in repeated or _CHROME.match(line.strip()):
             continue
+        if i - 1 in end_set and re.fullmatch(r"\d{1,3}", line.strip()):
+            continue  # the page's number under its foot (OCR of Staten-Generaal Digitaal)
         out.append(Line(line, page))
     while out and not out[-1].text:
         out.pop()
