@@ -221,3 +221,25 @@ def test_the_page_number_under_an_ocr_page_foot_is_no_footnote(name):
     assert "Tweede Kamer, vergaderjaar" not in text
     assert not any(s.footnotes for s in letter.sections)
     assert not text.rstrip().endswith(("\n1", "\n2"))
+
+
+@pytest.mark.parametrize(
+    ("name", "marked"),
+    [
+        # a marker alone on the line after its question, while notes 1-4 are not read yet
+        ("kv-tk-2024Z18438__pdf.txt", ["in de proble-men zit?⁵", "faillisse-ment zal aanvragen?⁶"]),
+        # a marker at a line's start before the closing quotation mark, and one after it
+        ("kv-tk-2024Z18439__pdf.txt", ["restitutiepolis verdwijnt¹» en «Alle", "voor ggz»²?"]),
+        # a run of markers: "»?1 2 3"
+        ("kv-tk-2024Z18793__pdf.txt", ["vergoeding orthodontie»?¹,²,³"]),
+    ],
+)
+def test_markers_read_as_body_text_are_markers(name, marked):
+    """Markers the PDF text set apart were left as digits in the questions' text, so notes
+    did not equal markers in these questions of the shared corpus."""
+    letter = parse(FIXTURES / name)
+    text = "\n".join(" ".join(s.text.split()) for s in letter.sections)
+    for phrase in marked:
+        assert phrase in text
+    linked = {n for s in letter.sections for n in s.footnotes}
+    assert linked == {n.number for n in letter.footnotes}

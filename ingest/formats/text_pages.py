@@ -158,7 +158,9 @@ def page_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote]]:
             and not _numbered_item(stripped, body, lines[i + 1 : i + 3])
             # markers of earlier notes on the same page may come first ("2 Dit is …",
             # "onderstreept.3", then "4 In deze brief …" in ah-tk-20242025-546)
-            and expected <= int(first.group()) <= expected + 3
+            # (a line of markers alone may follow inline markers whose notes are not read yet)
+            and expected <= int(first.group())
+            and (int(first.group()) <= expected + 3 or _MARKER_RUN.fullmatch(stripped))
             and _note_further_down(lines[i + 1 :], line.page, first.group())
         ):
             # Not the note but its marker, which the PDF set at the start of a line.
@@ -244,16 +246,22 @@ def _glue_markers(body: list[Line], text: str, below: list[Line], page: int | No
     down the page, as superscripts, to the end of the last line of text above; return the rest."""
     last = next((line for line in reversed(body) if line.text.strip()), None)
     markers = []
-    separator = re.compile(r"(\d{1,3})(?:\s*,\s*|\s+en\s+|\s+|$|(?=[.,;:?!)]))")
+    separator = re.compile(r"(\d{1,3})(?:\s*,\s*|\s+en\s+|\s+|$|(?=[.,;:?!)»”’]))")
     run_only = _MARKER_RUN.fullmatch(text)  # "2, 3 en 4": all markers, whatever page 4 is on
     while (found := separator.match(text)) and (
         run_only or _note_further_down(below, page, found.group(1))
     ):
         markers.append(to_superscript(found.group(1)))
         text = text[found.end() :]
+    # what closes the sentence after its marker ("2."), or the quotation ("1» en «Alle …»")
     end = ""
-    if re.fullmatch(r"[.,;:?!)]*", text):  # the sentence's end after its marker: "2."
-        end, text = text, ""
+    if markers:
+        end = (
+            text
+            if re.fullmatch(r"[.,;:?!)»”’]*", text)
+            else re.match(r"(?:[)»”’]+[.,;:?!]*)?", text).group()
+        )
+    text = text[len(end) :].lstrip()
     if last is not None:
         last.text = last.text.rstrip() + ",".join(markers) + end
     return text
