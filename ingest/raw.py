@@ -9,17 +9,23 @@ depend on this module only and never on `ingest.parse`, which calls them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from brieven.kernel.types import Footnote
 
 
 @dataclass(frozen=True, slots=True)
 class ParseLimits:
-    """What one file may cost to read: its size on disk, and a PDF's page count."""
+    """What one file may cost to read: its size on disk, and a PDF's page count.
+
+    `on_pages`, where set, is told the pages a PDF reader is about to read, and how many of them
+    by OCR, before the work starts, so that a caller's time limit can grow with the work.
+    """
 
     max_bytes: int = 50 * 1024 * 1024
     max_pages: int = 2000
+    on_pages: Callable[[int, int], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

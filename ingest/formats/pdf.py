@@ -64,8 +64,10 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     count = len(reader.pages)
     if count > limits.max_pages:
         raise FileTooLargeError(path, f"{count} pages; the limit is {limits.max_pages} pages")
+    if limits.on_pages:
+        limits.on_pages(count, 0)
     pages = [_read_page(path, page, number) for number, page in enumerate(reader.pages, 1)]
-    scanned = _read_scans(path, data, pages, reader)
+    scanned = _read_scans(path, data, pages, reader, limits)
     if not any(line.text for page in pages for line in page.lines):
         how = "OCR read none in its page images" if scanned else "it has no page images to OCR"
         raise ParseError(path, f"no extractable text in this PDF, and {how}")
@@ -97,7 +99,9 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     )
 
 
-def _read_scans(path: Path, data: bytes, pages: list[Page], reader: PdfReader) -> int:
+def _read_scans(
+    path: Path, data: bytes, pages: list[Page], reader: PdfReader, limits: ParseLimits
+) -> int:
     """Give the pages that have no text but an image (scanned pages) the lines OCR reads; return
     how many pages were read so."""
     scanned = [
@@ -107,6 +111,8 @@ def _read_scans(path: Path, data: bytes, pages: list[Page], reader: PdfReader) -
     ]
     if not scanned:
         return 0
+    if limits.on_pages:
+        limits.on_pages(0, len(scanned))
     for number, lines in ocr_pages(path, data, scanned).items():
         pages[number - 1].lines = [
             Line(line.text, line.x, line.y, line.size, False, number, ocr=True) for line in lines
