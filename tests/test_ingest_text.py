@@ -243,3 +243,30 @@ def test_markers_read_as_body_text_are_markers(name, marked):
         assert phrase in text
     linked = {n for s in letter.sections for n in s.footnotes}
     assert linked == {n.number for n in letter.footnotes}
+
+
+def test_a_marker_in_a_heading_is_the_sections_note():
+    """2024Z18882 numbers its questions, so "1. Kunt u … bij het UWV 1) ook …:" is a heading; the
+    section under it listed no note although its heading cites note 1."""
+    letter = parse(FIXTURES / "2024Z18882__docx.txt")
+    [asked] = [s for s in letter.sections if s.number == "1"]
+    assert "problemen bij het UWV¹ ook" in asked.title
+    assert asked.footnotes == ("1",)
+
+
+@pytest.mark.parametrize(
+    ("name", "marked"),
+    [
+        ("sgd-0000001421.txt", "Management in de Rijksdienst 1994».¹ Dit is"),
+        ("sgd-0000096712.txt", "het Koninkrijk der Nederlanden¹, de Raad van State"),
+    ],
+)
+def test_ocr_that_read_the_raised_1_as_a_quote_gets_its_marker(name, marked):
+    """Staten-Generaal Digitaal OCR wrote the marker of note 1 as a straight quote; a quote that
+    closes a quotation ("'Overheid en Arbeidsmarkt'") stays one."""
+    letter = parse(FIXTURES / name)
+    text = "\n".join(" ".join(s.text.split()) for s in letter.sections)
+    assert marked in text
+    assert {n for s in letter.sections for n in s.footnotes} == {"1"}
+    if name == "sgd-0000001421.txt":
+        assert "'Overheid en Arbeidsmarkt'" in text
