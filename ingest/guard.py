@@ -44,8 +44,8 @@ class GuardLimits:
     # file of the shared corpus read in 1.5 s (a 10-page besluitenlijst, 0.15 s a page; answers
     # 0.05 s a page); OCR took 5.9 s a page, and 18 s a page while a build embedded beside it
     # (`ingest.formats.pdf_ocr`). So a 20-page scan gets 60 + 10 + 600 = 670 s (it needs 120-360 s),
-    # a 2000-page PDF (the page limit) 1060 s, and a file that hangs before its pages are counted
-    # is stopped after 60 s instead of 600.
+    # a 2000-page PDF (the page limit) 1060 s, and a file that hangs on its first page is stopped
+    # after 60.5 s instead of 600 (pages are announced one by one as they are started).
     seconds: float = 60.0
     page_seconds: float = 0.5  # more for each page of a PDF
     ocr_page_seconds: float = 30.0  # more for each page read by OCR

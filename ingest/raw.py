@@ -19,8 +19,9 @@ from brieven.kernel.types import Footnote
 class ParseLimits:
     """What one file may cost to read: its size on disk, and a PDF's page count.
 
-    `on_pages`, where set, is told the pages a PDF reader is about to read, and how many of them
-    by OCR, before the work starts, so that a caller's time limit can grow with the work.
+    `on_pages`, where set, is told (pages, pages by OCR) as a PDF reader starts each page, and
+    before it reads its scanned pages by OCR, so that a caller's time limit can grow with the
+    work; a reader stuck on one page gets no more time.
     """
 
     max_bytes: int = 50 * 1024 * 1024

@@ -64,9 +64,11 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     count = len(reader.pages)
     if count > limits.max_pages:
         raise FileTooLargeError(path, f"{count} pages; the limit is {limits.max_pages} pages")
-    if limits.on_pages:
-        limits.on_pages(count, 0)
-    pages = [_read_page(path, page, number) for number, page in enumerate(reader.pages, 1)]
+    pages = []
+    for number, page in enumerate(reader.pages, 1):
+        if limits.on_pages:  # page by page, so a page that never ends gets no more time
+            limits.on_pages(1, 0)
+        pages.append(_read_page(path, page, number))
     scanned = _read_scans(path, data, pages, reader, limits)
     if not any(line.text for page in pages for line in page.lines):
         how = "OCR read none in its page images" if scanned else "it has no page images to OCR"
