@@ -3,9 +3,10 @@
 `parse_all` hands files to a few long-lived workers: fresh Python processes (`python -m
 ingest.guard`) that import the readers once and then read one file after another, so a file costs
 no process start-up. Each worker runs under an address-space limit (`RLIMIT_AS`); each file gets a
-deadline. A file that runs past its deadline has its worker killed and is reported `timed out after
-N s`; one that needs more memory than the limit is reported `ran out of memory`; a worker that dies
-is replaced. Every other file is unaffected.
+deadline, which grows as a PDF reader announces its pages and the pages it must read by OCR
+(`GuardLimits`). A file that runs past its deadline has its worker killed and is reported `timed
+out after N s`; one that needs more memory than the limit is reported `ran out of memory`; a
+worker that dies is replaced. Every other file is unaffected.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
@@ -37,9 +38,17 @@ _SOURCE_ROOT = str(Path(__file__).resolve().parent.parent)  # the folder holding
 class GuardLimits:
     """Limits on the worker processes that parse: per file, per worker, how many."""
 
-    # wall-clock time for one file: a 20-page scan read by OCR takes 120 s at 6 s a page, and
-    # 360 s at 18 s a page while a build embeds on the same 2 busy cores (`ingest.formats.pdf_ocr`)
-    seconds: float = 600.0
+    # Wall-clock time for one file, and more for each PDF page the reader announces, so a hostile
+    # file that hangs is given up soon while a long PDF or a scan gets the time its pages need.
+    # Measured on the shared 2-core machine under load (load average 8): the slowest born-digital
+    # file of the shared corpus read in 1.5 s (a 10-page besluitenlijst, 0.15 s a page; answers
+    # 0.05 s a page); OCR took 5.9 s a page, and 18 s a page while a build embedded beside it
+    # (`ingest.formats.pdf_ocr`). So a 20-page scan gets 60 + 10 + 600 = 670 s (it needs 120-360 s),
+    # a 2000-page PDF (the page limit) 1060 s, and a file that hangs on its first page is stopped
+    # after 60.5 s instead of 600 (pages are announced one by one as they are started).
+    seconds: float = 60.0
+    page_seconds: float = 0.5  # more for each page of a PDF
+    ocr_page_seconds: float = 30.0  # more for each page read by OCR
     memory_bytes: int = 2 * 2**30  # address space of one worker
     workers: int = min(4, os.cpu_count() or 1)
 
@@ -51,6 +60,7 @@ class _Worker:
     ready: bool = False  # imported the readers and waits for a file
     path: Path | None = None  # the file it is reading
     deadline: float = 0.0
+    allowed: float = 0.0  # seconds the file is given, grown by the pages the reader announces
 
 
 DEFAULT_GUARD = GuardLimits()
@@ -70,6 +80,7 @@ def parse_all(
                 if worker.ready and worker.path is None and pending:
                     worker.path = pending.pop()
                     worker.deadline = time.monotonic() + guard.seconds
+                    worker.allowed = guard.seconds
                     worker.connection.send(str(worker.path))
             waiting = [w for w in workers if w.path is not None or not w.ready]
             deadlines = [w.deadline for w in waiting if w.path is not None]
@@ -85,8 +96,10 @@ def parse_all(
                     continue
                 if worker.connection in ready:
                     result, healthy = _receive(worker, guard)
+                    if result is None:  # the reader announced its pages: more time
+                        continue
                 elif time.monotonic() >= worker.deadline:
-                    timed_out = ReaderLimitError(path, f"timed out after {guard.seconds:g} s")
+                    timed_out = ReaderLimitError(path, f"timed out after {worker.allowed:g} s")
                     result, healthy = timed_out, False
                 else:
                     continue
@@ -126,13 +139,19 @@ def _started(worker: _Worker) -> None:
     worker.ready = True
 
 
-def _receive(worker: _Worker, guard: GuardLimits) -> tuple[Letter | ParseError, bool]:
-    """The worker's answer, and whether the worker can take another file."""
+def _receive(worker: _Worker, guard: GuardLimits) -> tuple[Letter | ParseError | None, bool]:
+    """The worker's answer (None while it only announces pages, whose time is added to its
+    deadline), and whether the worker can take another file."""
     path = worker.path
     try:
         kind, value = worker.connection.recv()
     except (EOFError, OSError):
         return ReaderLimitError(path, _death(worker.process.wait(), guard)), False
+    if kind == "pages":
+        more = _more_time(guard, *value)
+        worker.deadline += more
+        worker.allowed += more
+        return None, True
     if kind == "letter":
         return value, True
     if kind == "out of memory":
@@ -140,6 +159,10 @@ def _receive(worker: _Worker, guard: GuardLimits) -> tuple[Letter | ParseError, 
     if kind == "retry":  # e.g. a scan on a machine without OCR: read it again next build
         return ReaderLimitError(path, value), True
     return ParseError(path, value), True
+
+
+def _more_time(guard: GuardLimits, pages: int, ocr_pages: int) -> float:
+    return pages * guard.page_seconds + ocr_pages * guard.ocr_page_seconds
 
 
 def _death(exitcode: int, guard: GuardLimits) -> str:
@@ -189,8 +212,13 @@ def _serve(connection: Connection) -> None:
         # The build kills a worker past its deadline; should the build itself have died, the
         # alarm ends the worker instead of leaving it spinning on a hostile file.
         signal.alarm(math.ceil(guard.seconds) + _ORPHAN_GRACE_S)
+
+        def announce(pages: int, ocr_pages: int) -> None:
+            signal.alarm(signal.alarm(0) + math.ceil(_more_time(guard, pages, ocr_pages)))
+            connection.send(("pages", (pages, ocr_pages)))
+
         try:
-            answer = ("letter", parse(path, limits))
+            answer = ("letter", parse(path, replace(limits, on_pages=announce)))
         except ParseError as err:
             out_of_memory = isinstance(err.__cause__, MemoryError)
             kind = "retry" if isinstance(err, ReaderLimitError) else "error"

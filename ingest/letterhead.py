@@ -207,6 +207,8 @@ def _letterhead_lines(blocks: list[Block], i: int, fields: _Fields) -> tuple[int
         fields.take("title", subject)
         return 1, "Geachte " + body if body else ""
     head = i < _HEAD  # later, only running heads: a bare label, "Kenmerk …", "Datum …"
+    if head and _names_side_column(blocks, i):
+        return 1, ""
     label = _LABEL.match(text)
     if label and (head or not label.group("value") or _running(label)):
         return _labelled(blocks, i, label, fields)
@@ -216,6 +218,22 @@ def _letterhead_lines(blocks: list[Block], i: int, fields: _Fields) -> tuple[int
     if head and _address_like(text):
         return 1, ""
     return 0, ""
+
+
+def _names_side_column(blocks: list[Block], i: int) -> bool:
+    """Whether block `i` is a short line right above a side column's address ("@® centraal bureau
+    levensmiddelenhandel" / "bezoekadres Overgoo 13" in the Woo letter): the sender's name, set
+    as a logo, which is no sentence of the body."""
+    text = blocks[i].text.strip()
+    following = _LABEL.match(blocks[i + 1].text.strip()) if i + 1 < len(blocks) else None
+    return (
+        following is not None
+        and _LABELS[following.group("label").lower()] == "many"
+        and len(text) <= 60
+        and not text.endswith((".", ":", ",", ";", "?", "!"))
+        and not text[:1].islower()
+        and _LABEL.match(text) is None
+    )
 
 
 def _running(label: re.Match[str]) -> bool:

@@ -73,6 +73,12 @@ def date_in(blocks: list[str]) -> str | None:
     return _date([line for block in blocks[:40] for line in block.split("\n")], [])
 
 
+def sender_in(blocks: list[str]) -> str | None:
+    """Who a letter says sent it in its first blocks ("BRIEF VAN DE MINISTER VAN …", "Antwoord
+    van Minister Koolmees (Sociale Zaken en Werkgelegenheid)"), or None."""
+    return _sender([line for block in blocks[:40] for line in block.split("\n")])
+
+
 def _date(top: list[str], head: list[str]) -> str | None:
     for line in head:
         match = re.search(r"datum: (\d{4}-\d{2}-\d{2})", line)

@@ -131,7 +131,7 @@ def _letter(path: Path, data: bytes, raw: RawDocument) -> tuple[Letter, str]:
         sections=parts,
         footnotes=raw.footnotes,
         url=side.get("url") or meta.url or _publication_url(path.stem, kamerstuk),
-        sender=meta.sender or head.sender,
+        sender=meta.sender or head.sender or metadata.sender_in([b.text for b in raw.blocks]),
         references=tuple(ref for ref in dict.fromkeys(seen) if ref not in own),
         reference=meta.reference or head.reference,
         links=links_from_dict(sidecar.get("links")),

@@ -9,17 +9,24 @@ depend on this module only and never on `ingest.parse`, which calls them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from brieven.kernel.types import Footnote
 
 
 @dataclass(frozen=True, slots=True)
 class ParseLimits:
-    """What one file may cost to read: its size on disk, and a PDF's page count."""
+    """What one file may cost to read: its size on disk, and a PDF's page count.
+
+    `on_pages`, where set, is told (pages, pages by OCR) as a PDF reader starts each page, and
+    before it reads its scanned pages by OCR, so that a caller's time limit can grow with the
+    work; a reader stuck on one page gets no more time.
+    """
 
     max_bytes: int = 50 * 1024 * 1024
     max_pages: int = 2000
+    on_pages: Callable[[int, int], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

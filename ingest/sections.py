@@ -95,7 +95,11 @@ def sections(blocks: Sequence[Block], footnote_numbers: Sequence[str] = ()) -> t
         if not draft.texts and not draft.title:
             continue
         body = "\n\n".join(draft.texts)
-        markers = tuple(n for n in footnote_markers(body) if n in wanted)
+        # a heading's own markers count ("1. Kunt u … over de problemen bij het UWV¹ ook …"); an
+        # answer's title is its question, whose markers are the question's section's
+        answer = bool(draft.number and draft.number.startswith("Antwoord "))
+        marked = body if answer else f"{draft.title}\n{body}"
+        markers = tuple(n for n in footnote_markers(marked) if n in wanted)
         pages = (min(draft.pages), max(draft.pages)) if draft.pages else None
         out.append(Section(draft.number, draft.title, body, pages, markers, draft.ocr))
     return tuple(out)

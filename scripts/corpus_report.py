@@ -49,7 +49,8 @@ class Row:
 
 def row(root: Path, path: Path, letter: Letter, origin: str) -> Row:
     notes = {note.number for note in letter.footnotes}
-    markers = {n for s in letter.sections for n in footnote_markers(s.text)}
+    # a heading may carry a marker too ("1. Kunt u … bij het UWV¹ ook …")
+    markers = {n for s in letter.sections for n in footnote_markers(f"{s.title}\n{s.text}")}
     ocr = {
         page
         for s in letter.sections

@@ -101,6 +101,7 @@ def test_build_help_explains_the_per_file_limits(capsys):
         main(["build", "--help"])
     out = capsys.readouterr().out
     assert "--file-timeout" in out and "--file-memory-mb" in out and "--max-pages" in out
+    assert "30 s for each page read by OCR" in " ".join(out.split())
 
 
 def children(pid: int) -> list[int]:

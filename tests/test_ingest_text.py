@@ -191,3 +191,82 @@ def test_notes_that_cite_a_paper_are_no_page_foot_and_markers_land_where_printed
     assert "(ingezonden 1 november 2024)" in text and "dat 2 jaar terug" in text
     numbers = [s.number for s in letter.sections if s.number]
     assert numbers == [f"{kind} {n}" for n in range(1, 8) for kind in ("Vraag", "Antwoord")]
+
+
+def test_a_note_number_glued_to_a_year_is_a_note_and_its_marker_goes_back():
+    """ah-tk-20242025-583 prints note 2 as "22023 Annual report: …" and its marker at the start
+    of a line ("2 Het Europees Parlement heeft de Commissie op"): the note was lost, and the
+    marker became a paragraph's leading "2" that made the line a heading."""
+    letter = parse(FIXTURES / "ah-tk-20242025-583__pdf.txt")
+    assert [n.number for n in letter.footnotes] == [str(n) for n in range(1, 9)]
+    note = letter.footnotes[1]
+    assert note.text.startswith("2023 Annual report: https://op.europa.eu/")
+    assert len(note.urls) == 2
+    answer = next(s for s in letter.sections if s.number == "Antwoord 3")
+    assert "NDICI-verordening.² Het Europees Parlement heeft de Commissie op 24 mei jl." in (
+        answer.text.replace("\n\n", " ")
+    )
+    assert answer.footnotes == ("2",)
+    assert not any(s.title.startswith("Het Europees Parlement") for s in letter.sections)
+
+
+@pytest.mark.parametrize("name", ["sgd-0000100312.txt", "sgd-0000113459.txt"])
+def test_the_page_number_under_an_ocr_page_foot_is_no_footnote(name):
+    """Staten-Generaal Digitaal OCR ends a page with its foot ("Tweede Kamer, vergaderjaar
+    1986-1987,20 091, nrs. 1-2", comma and number unspaced in 113459) and the page number on a line
+    of its own: that number was read as an empty footnote, linked in 100312 to the "2" of a date."""
+    letter = parse(FIXTURES / name)
+    assert letter.footnotes == ()
+    text = "\n".join(s.text for s in letter.sections)
+    assert "Tweede Kamer, vergaderjaar" not in text
+    assert not any(s.footnotes for s in letter.sections)
+    assert not text.rstrip().endswith(("\n1", "\n2"))
+
+
+@pytest.mark.parametrize(
+    ("name", "marked"),
+    [
+        # a marker alone on the line after its question, while notes 1-4 are not read yet
+        ("kv-tk-2024Z18438__pdf.txt", ["in de proble-men zit?⁵", "faillisse-ment zal aanvragen?⁶"]),
+        # a marker at a line's start before the closing quotation mark, and one after it
+        ("kv-tk-2024Z18439__pdf.txt", ["restitutiepolis verdwijnt¹» en «Alle", "voor ggz»²?"]),
+        # a run of markers: "»?1 2 3"
+        ("kv-tk-2024Z18793__pdf.txt", ["vergoeding orthodontie»?¹,²,³"]),
+    ],
+)
+def test_markers_read_as_body_text_are_markers(name, marked):
+    """Markers the PDF text set apart were left as digits in the questions' text, so notes
+    did not equal markers in these questions of the shared corpus."""
+    letter = parse(FIXTURES / name)
+    text = "\n".join(" ".join(s.text.split()) for s in letter.sections)
+    for phrase in marked:
+        assert phrase in text
+    linked = {n for s in letter.sections for n in s.footnotes}
+    assert linked == {n.number for n in letter.footnotes}
+
+
+def test_a_marker_in_a_heading_is_the_sections_note():
+    """2024Z18882 numbers its questions, so "1. Kunt u … bij het UWV 1) ook …:" is a heading; the
+    section under it listed no note although its heading cites note 1."""
+    letter = parse(FIXTURES / "2024Z18882__docx.txt")
+    [asked] = [s for s in letter.sections if s.number == "1"]
+    assert "problemen bij het UWV¹ ook" in asked.title
+    assert asked.footnotes == ("1",)
+
+
+@pytest.mark.parametrize(
+    ("name", "marked"),
+    [
+        ("sgd-0000001421.txt", "Management in de Rijksdienst 1994».¹ Dit is"),
+        ("sgd-0000096712.txt", "het Koninkrijk der Nederlanden¹, de Raad van State"),
+    ],
+)
+def test_ocr_that_read_the_raised_1_as_a_quote_gets_its_marker(name, marked):
+    """Staten-Generaal Digitaal OCR wrote the marker of note 1 as a straight quote; a quote that
+    closes a quotation ("'Overheid en Arbeidsmarkt'") stays one."""
+    letter = parse(FIXTURES / name)
+    text = "\n".join(" ".join(s.text.split()) for s in letter.sections)
+    assert marked in text
+    assert {n for s in letter.sections for n in s.footnotes} == {"1"}
+    if name == "sgd-0000001421.txt":
+        assert "'Overheid en Arbeidsmarkt'" in text

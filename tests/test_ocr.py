@@ -10,8 +10,11 @@ import pytest
 
 from brieven.kernel.errors import OcrUnavailableError, ParseError
 from brieven.kernel.refs import strip_markers
+from brieven.kernel.types import Letter
 from ingest.chunk import chunk_letter
+from ingest.guard import GuardLimits, parse_all
 from ingest.parse import parse
+from ingest.raw import ParseLimits
 from tests.conftest import FIXTURES
 
 ANSWER = FIXTURES / "originelen" / "ah-tk-20202021-3235.pdf"
@@ -78,3 +81,30 @@ def test_a_pdf_of_blank_pages_still_says_there_is_no_text(tmp_path):
     Image.new("L", (200, 300), 255).save(blank, "PDF")
     with pytest.raises(ParseError, match="no extractable text"):
         parse(blank)
+
+
+def test_the_reader_announces_its_pages_and_those_it_reads_by_ocr(tmp_path, monkeypatch):
+    """What `ingest.guard` adds to a file's time limit: 0.5 s a PDF page, 30 s an OCR page."""
+    scan = tmp_path / "scan.pdf"
+    pages = _scan(ANSWER, scan, dpi=50)
+    monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None)
+    announced = []
+    with pytest.raises(OcrUnavailableError):
+        parse(scan, ParseLimits(on_pages=lambda *counts: announced.append(counts)))
+    assert announced == [(1, 0)] * pages + [(0, pages)]
+    announced.clear()
+    parse(ANSWER, ParseLimits(on_pages=lambda *counts: announced.append(counts)))
+    assert announced == [(1, 0)] * pages
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs tesseract-ocr")
+def test_a_scan_gets_time_for_its_ocr_pages_beyond_the_file_limit(tmp_path):
+    """A 3-page scan under a per-file limit of 5 s that is enough to open it but not to read it
+    by OCR (6-18 s a page): refused without time per OCR page, read with it."""
+    scan = tmp_path / "scan.pdf"
+    _scan(ANSWER, scan)
+    [(_, refused)] = parse_all([scan], ParseLimits(), GuardLimits(5, ocr_page_seconds=0))
+    assert str(refused) == f"{scan}: timed out after 6.5 s"  # 5 s, and 0.5 s for each of 3 pages
+    [(_, letter)] = parse_all([scan], ParseLimits(), GuardLimits(5, ocr_page_seconds=60))
+    assert isinstance(letter, Letter) and all(s.ocr for s in letter.sections)

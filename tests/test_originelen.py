@@ -94,6 +94,10 @@ def test_aanhangsel_xml_html_and_pdf_give_the_same_sections():
     assert len(qa(xml)) == 18
     assert qa(xml) == qa(letters[".html"]) == qa(letters[".pdf"])
     assert {letter.date for letter in letters.values()} == {"2021-06-21"}
+    # the minister who answered, not the Members who asked (the HTML's OVERHEIDop.indiener)
+    assert {letter.sender for letter in letters.values()} == {
+        "Minister Koolmees (Sociale Zaken en Werkgelegenheid)"
+    }
 
 
 def test_older_letterhead_whose_side_column_cuts_the_body_and_whose_note_is_small():
@@ -110,3 +114,14 @@ def test_older_letterhead_whose_side_column_cuts_the_body_and_whose_note_is_smal
     assert "Bij hoogtechnologisch" not in body and "Teeven" not in body
     assert [n.number for n in letter.footnotes] == ["1"]
     assert letter.footnotes[0].text.startswith("Bij hoogtechnologisch draagmoederschap")
+
+
+def test_the_logo_words_above_a_side_column_stay_out_of_the_body():
+    """The Woo letter of the supermarkets' CBL (its text layer; the scan's images removed) prints
+    its name as a logo over the side column's "bezoekadres"; the OCR layer gives the logo's words
+    as a line between the salutation and the first sentence."""
+    letter = parse(ORIGINALS / "woo-VWS-191216_brief-aan-minister-president_tekstlaag.pdf")
+    body = letter.sections[0].text
+    assert body.startswith("Geachte heer Rutte, geachte heer De Jonge,\n\nDe supermarktbranche")
+    assert "centraal bureau" not in body and "Overgoo" not in body
+    assert letter.sender == "Bert Roetert Voorzitter CBL" and letter.reference == "20.023/MJ/MR"

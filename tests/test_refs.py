@@ -72,3 +72,18 @@ def test_ocr_letter_keeps_its_amount_in_guilders():
     letter = parse(Path(__file__).parent / "fixtures" / "sgd-0000113459.txt")
     texts = [chunk.text for chunk in chunk_letter(letter)]
     assert any("Ruim f 1 355 miljoen daarvan draagt bij" in text for text in texts)
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers", "linked"),
+    [
+        ("Shell?1 2\nVraag 2", ["1", "2"], "Shell?¹,²\nVraag 2"),
+        ("orthodontie»?1 2 3", ["1", "2", "3"], "orthodontie»?¹,²,³"),
+        ("beleid.1, 2 en verder", ["1", "2"], "beleid.¹,² en verder"),
+        # a day after a marker stays a day; a number after a number that is no marker stays
+        ("gedaan?1 2 november", ["1", "2"], "gedaan?¹ 2 november"),
+        ("artikel 1 2 leden", ["1", "2"], "artikel 1 2 leden"),
+    ],
+)
+def test_numbers_right_after_a_marker_are_the_run_of_markers(text, numbers, linked):
+    assert link_markers(text, numbers) == linked

@@ -86,7 +86,10 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--file-timeout", type=float, default=DEFAULT_GUARD.seconds, metavar="SECONDS",
-        help="skip a file whose reading takes longer than this (default: %(default)g)",
+        help="skip a file whose reading takes longer than this, plus "
+        f"{DEFAULT_GUARD.page_seconds:g} s for each page of a PDF and "
+        f"{DEFAULT_GUARD.ocr_page_seconds:g} s for each page read by OCR "
+        "(default: %(default)g; a 20-page scan gets 670 s)",
     )
     parser.add_argument(
         "--file-memory-mb", type=int, default=DEFAULT_GUARD.memory_bytes // 2**20, metavar="MB",

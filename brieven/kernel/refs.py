@@ -154,11 +154,23 @@ def link_markers(text: str, numbers: list[str]) -> str:
     amounts in guilders ("f 1 355 miljoen", "ƒ2"), numbers written with spaces ("1 355"), and a
     spaced number before a colon, which labels ("Fiche 1: …", "Bijlage 2:").
     A marker already written as a superscript counts where it stands, and beats a spaced number
-    ("dat 2 jaar"); digits inside a web address are no marker.
+    ("dat 2 jaar"); digits inside a web address are no marker. Numbers right after a marker, apart
+    by a space or comma, are the next markers of a run ("Shell?1 2" reads "Shell?¹,²").
     """
     out: list[str] = []
     pos = 0
+    linked = False  # whether the previous note's marker was found, ending at `pos`
     for number in numbers:
+        # the next marker of a run after it: "Shell?1 2", "orthodontie»?1 2 3", "beleid.1, 2"
+        run = re.compile(rf"(?:,\s?| )({number})(?!\d)(?![.,]\d){_THOUSANDS}(?=[ \n.,;:?!)]|$)")
+        if (
+            linked
+            and (found := run.match(text, pos))
+            and not _MONTH_AFTER.match(text, found.end(1))
+        ):
+            out += [text[pos : found.start()], ",", to_superscript(number)]
+            pos = found.end(1)
+            continue
         written = re.compile(rf"(?<![⁰¹²³⁴⁵⁶⁷⁸⁹])({to_superscript(number)})(?![⁰¹²³⁴⁵⁶⁷⁸⁹])")
         glued = re.compile(
             rf"(?:(?<=[^\W\d_]|[.,;:?!)’'”»])|(?<=[-–]\d{{4}}))({number})(?!\d)(?![.,]\d)"
@@ -170,8 +182,10 @@ def link_markers(text: str, numbers: list[str]) -> str:
             for match in pattern.finditer(text, pos):
                 if pattern is not written:
                     word = _word_before(text, match.start(1))
-                    if word in _CURRENCY or pattern is spaced and (
-                        word in _NOT_BEFORE_MARKER or _MONTH_AFTER.match(text, match.end(1))
+                    if (
+                        word in _CURRENCY
+                        or pattern is spaced
+                        and (word in _NOT_BEFORE_MARKER or _MONTH_AFTER.match(text, match.end(1)))
                     ):
                         continue
                     if pattern is glued and "/" in _token_at(text, match.start(1)):
@@ -181,6 +195,7 @@ def link_markers(text: str, numbers: list[str]) -> str:
                 if best is None or match.start(1) < best.start(1):
                     best = match
                 break
+        linked = best is not None
         if best is None:
             continue
         before = text[pos : best.start(1)]

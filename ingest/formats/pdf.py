@@ -20,7 +20,6 @@ import math
 import re
 import warnings
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PasswordType, PdfReader
@@ -30,9 +29,10 @@ from brieven.kernel.errors import FileTooLargeError, ParseError
 from brieven.kernel.refs import normalise_kamerstuk
 from brieven.kernel.types import Footnote
 from ingest.formats.lines import join_lines
-from ingest.formats.notes import make_footnote
 from ingest.formats.pdf_markers import QA, mark_references
+from ingest.formats.pdf_notes import split_footnotes
 from ingest.formats.pdf_ocr import ocr_pages
+from ingest.formats.pdf_page import Line, Page, turn
 from ingest.formats.pdf_rise import RaisedMarkers
 from ingest.formats.publication import PUBLICATION_URL
 from ingest.raw import Block, Metadata, ParseLimits, RawDocument
@@ -42,9 +42,6 @@ from ingest.raw import Block, Metadata, ParseLimits, RawDocument
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 MARGIN = 0.12  # top and bottom fraction of a page where running heads and feet live
-# Footnote type is smaller than this fraction of the body type (a 2011 JenV letter set its notes
-# in 8 pt under 9 pt body text: 0.89).
-SMALL = 0.95
 
 _RUNNING = re.compile(
     r"(?:Tweede|Eerste) Kamer, vergaderjaar \d{4}\s*[–-]\s*\d{4}\b.*$"
@@ -59,29 +56,7 @@ _IDENTIFIER = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # bullets drawn from a symbol font, which have no Unicode name
 _GLYPH_BULLET = re.compile(r"[\x80-\x9f\ue000-\uf8ff]")
-_NOTE_START = re.compile(r"^(\d{1,3})(?!\d)\s*(?=\S)")
 _BULLET = re.compile(r"^(?:[•▪◦●○■□–-]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
-
-
-@dataclass
-class _Line:
-    text: str
-    x: float
-    y: float
-    size: float
-    bold: bool
-    page: int
-    ocr: bool = False  # read by OCR from the page image
-
-
-@dataclass
-class _Page:
-    number: int
-    bottom: float
-    top: float
-    lines: list[_Line]
-    links: list[tuple[float, float, str]] = field(default_factory=list)  # (y low, y high, uri)
-    raised: list[tuple[str, str]] = field(default_factory=list)  # markers set raised (pdf_rise)
 
 
 def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
@@ -89,8 +64,12 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     count = len(reader.pages)
     if count > limits.max_pages:
         raise FileTooLargeError(path, f"{count} pages; the limit is {limits.max_pages} pages")
-    pages = [_read_page(path, page, number) for number, page in enumerate(reader.pages, 1)]
-    scanned = _read_scans(path, data, pages, reader)
+    pages = []
+    for number, page in enumerate(reader.pages, 1):
+        if limits.on_pages:  # page by page, so a page that never ends gets no more time
+            limits.on_pages(1, 0)
+        pages.append(_read_page(path, page, number))
+    scanned = _read_scans(path, data, pages, reader, limits)
     if not any(line.text for page in pages for line in page.lines):
         how = "OCR read none in its page images" if scanned else "it has no page images to OCR"
         raise ParseError(path, f"no extractable text in this PDF, and {how}")
@@ -98,9 +77,14 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     body_size = _body_size(pages)
     identifier = _drop_running(pages, body_size)
     footnotes: list[Footnote] = []
-    body: list[_Line] = []
+    body: list[Line] = []
+    open_note: Footnote | None = None  # the last note of the page before, which may go on
     for page in pages:
-        page_body, page_notes = _split_footnotes(page, body_size, footnotes)
+        page_body, page_notes = split_footnotes(page, body_size, footnotes, open_note)
+        continued = bool(page_notes) and open_note is not None
+        continued = continued and page_notes[0].number == open_note.number
+        if continued:
+            footnotes[-1] = page_notes.pop(0)
         texts = mark_references(
             [line.text for line in page_body], [n.number for n in page_notes], page.raised
         )
@@ -108,6 +92,7 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
             line.text = text
         footnotes.extend(page_notes)
         body.extend(page_body)
+        open_note = footnotes[-1] if page_notes or continued else None
     blocks = _blocks(body)
     if not blocks:
         raise ParseError(path, "no body text in this PDF, only running heads or footnotes")
@@ -116,7 +101,9 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     )
 
 
-def _read_scans(path: Path, data: bytes, pages: list[_Page], reader: PdfReader) -> int:
+def _read_scans(
+    path: Path, data: bytes, pages: list[Page], reader: PdfReader, limits: ParseLimits
+) -> int:
     """Give the pages that have no text but an image (scanned pages) the lines OCR reads; return
     how many pages were read so."""
     scanned = [
@@ -126,9 +113,11 @@ def _read_scans(path: Path, data: bytes, pages: list[_Page], reader: PdfReader) 
     ]
     if not scanned:
         return 0
+    if limits.on_pages:
+        limits.on_pages(0, len(scanned))
     for number, lines in ocr_pages(path, data, scanned).items():
         pages[number - 1].lines = [
-            _Line(line.text, line.x, line.y, line.size, False, number, ocr=True) for line in lines
+            Line(line.text, line.x, line.y, line.size, False, number, ocr=True) for line in lines
         ]
     return len(scanned)
 
@@ -173,10 +162,11 @@ def _open(path: Path, data: bytes) -> PdfReader:
     return reader
 
 
-def _read_page(path: Path, page, number: int) -> _Page:
-    lines: list[_Line] = []
+def _read_page(path: Path, page, number: int) -> Page:
+    lines: list[Line] = []
     runs: list[tuple[str, float, float, float, bool]] = []
     raised = RaisedMarkers()
+    turns: Counter[int] = Counter()  # characters set at 0, 90, 180 and 270 degrees
 
     def flush() -> None:
         text = _GLYPH_BULLET.sub("•", _CONTROL.sub("", "".join(run[0] for run in runs))).strip()
@@ -184,7 +174,7 @@ def _read_page(path: Path, page, number: int) -> _Page:
         if text and first is not None:
             weight = sum(len(run[0].strip()) for run in runs if run[4])
             bold = weight * 2 > sum(len(run[0].strip()) for run in runs)
-            lines.append(_Line(" ".join(text.split()), first[1], first[2], first[3], bold, number))
+            lines.append(Line(" ".join(text.split()), first[1], first[2], first[3], bold, number))
         runs.clear()
 
     def visit(text, cm, tm, font, font_size) -> None:
@@ -196,10 +186,12 @@ def _read_page(path: Path, page, number: int) -> _Page:
             r"bold|black|heavy|semibold", str(font.get("/BaseFont", "")), re.I
         )
         x, y = m[4], m[5]
+        scale = math.hypot(m[2], m[3]) or 1.0
+        turns[round(math.atan2(m[1], m[0]) / (math.pi / 2)) % 4] += len(text)
         for index, part in enumerate(text.split("\n")):
-            if index:
+            if index:  # the next line, one line lower in the text's own direction
                 flush()
-                y -= size * 1.2
+                x, y = x - 1.2 * size * m[2] / scale, y - 1.2 * size * m[3] / scale
             if part:
                 runs.append((part, x, y, size, bool(bold)))
 
@@ -208,7 +200,6 @@ def _read_page(path: Path, page, number: int) -> _Page:
             warnings.simplefilter("ignore")
             page.extract_text(visitor_text=visit, visitor_operand_before=raised.visit)
             box = page.mediabox
-            links = _links(page)
     except RecursionError as exc:
         raise ParseError(path, f"page {number} is nested too deeply to read") from exc
     except Exception as exc:  # pypdf raises many kinds on damaged content streams
@@ -216,7 +207,13 @@ def _read_page(path: Path, page, number: int) -> _Page:
             path, f"page {number} cannot be read ({type(exc).__name__}: {exc})"
         ) from exc
     flush()
-    return _Page(number, float(box.bottom), float(box.top), lines, links, raised.found)
+    # a landscape page whose text is set turned (a table page, a scan): lines in its text's frame
+    quarter = turns.most_common(1)[0][0] if turns else 0
+    for line in lines:
+        line.x, line.y = turn(quarter, line.x, line.y)
+    corners = [turn(quarter, x, y) for x in (box.left, box.right) for y in (box.bottom, box.top)]
+    bottom, top = min(y for _, y in corners), max(y for _, y in corners)
+    return Page(number, bottom, top, lines, _links(page, quarter), raised.found)
 
 
 def _multiply(m: list[float], n: list[float]) -> tuple[float, ...]:
@@ -230,7 +227,7 @@ def _multiply(m: list[float], n: list[float]) -> tuple[float, ...]:
     )
 
 
-def _links(page) -> list[tuple[float, float, str]]:
+def _links(page, quarter: int) -> list[tuple[float, float, str]]:
     links = []
     for annotation in page.get("/Annots") or []:
         annotation = annotation.get_object()
@@ -238,12 +235,13 @@ def _links(page) -> list[tuple[float, float, str]]:
         uri = action.get_object().get("/URI") if action is not None else None
         rect = annotation.get("/Rect")
         if uri and rect and len(rect) == 4:
-            low, high = sorted((float(rect[1]), float(rect[3])))
-            links.append((low, high, str(uri)))
+            x0, y0, x1, y1 = (float(value) for value in rect)
+            heights = [turn(quarter, x, y)[1] for x in (x0, x1) for y in (y0, y1)]
+            links.append((min(heights), max(heights), str(uri)))
     return links
 
 
-def _body_size(pages: list[_Page]) -> float:
+def _body_size(pages: list[Page]) -> float:
     sizes: Counter[float] = Counter()
     for page in pages:
         for line in page.lines:
@@ -251,7 +249,7 @@ def _body_size(pages: list[_Page]) -> float:
     return sizes.most_common(1)[0][0]
 
 
-def _drop_running(pages: list[_Page], body_size: float) -> str | None:
+def _drop_running(pages: list[Page], body_size: float) -> str | None:
     """Remove running heads and feet in place; return the publication identifier printed there."""
     identifier = None
     seen: Counter[str] = Counter()
@@ -280,7 +278,7 @@ def _drop_running(pages: list[_Page], body_size: float) -> str | None:
     return identifier
 
 
-def _in_margin(line: _Line, page: _Page) -> bool:
+def _in_margin(line: Line, page: Page) -> bool:
     height = page.top - page.bottom
     return line.y < page.bottom + MARGIN * height or line.y > page.top - MARGIN * height
 
@@ -289,46 +287,9 @@ def _repeat_key(text: str) -> str:
     return re.sub(r"\d+", "#", text.lower()).strip()
 
 
-def _split_footnotes(
-    page: _Page, body_size: float, earlier: list[Footnote]
-) -> tuple[list[_Line], list[Footnote]]:
-    """Body lines of the page, and the footnotes found below its last line of body type."""
-    normal = [line for line in page.lines if line.size >= SMALL * body_size]
-    lowest = min((line.y for line in normal), default=page.top)
-    below = sorted(
-        (line for line in page.lines if line.size < SMALL * body_size and line.y < lowest - 1),
-        key=lambda line: -line.y,
-    )
-    if not below:
-        return page.lines, []
-    left = min(line.x for line in below)
-    last = int(earlier[-1].number) if earlier and earlier[-1].number.isdigit() else 0
-    groups: list[tuple[str, list[_Line]]] = []
-    for line in below:
-        start = _NOTE_START.match(line.text)
-        number = int(start.group(1)) if start else -1
-        plausible = last < number <= last + 3 or (number == 1 and not groups)
-        if start and plausible and line.x <= left + 1.5:
-            groups.append((str(number), [line]))
-            last = number
-        elif groups:
-            groups[-1][1].append(line)
-    notes = []
-    for number, lines in groups:
-        texts = [lines[0].text[_NOTE_START.match(lines[0].text).end() :]] + [
-            line.text for line in lines[1:]
-        ]
-        high, low = lines[0].y + lines[0].size, lines[-1].y - 2
-        links = [uri for y0, y1, uri in page.links if low <= (y0 + y1) / 2 <= high]
-        notes.append(make_footnote(number, join_lines(texts), links))
-    claimed = {id(line) for _, lines in groups for line in lines}
-    body = [line for line in page.lines if id(line) not in claimed]
-    return body, notes
-
-
-def _blocks(lines: list[_Line]) -> list[Block]:
+def _blocks(lines: list[Line]) -> list[Block]:
     spacing = _line_spacing(lines)
-    groups: list[list[_Line]] = []
+    groups: list[list[Line]] = []
     for line in lines:
         if groups and not _breaks(groups[-1][-1], line, spacing):
             groups[-1].append(line)
@@ -350,7 +311,7 @@ def _blocks(lines: list[_Line]) -> list[Block]:
     return blocks
 
 
-def _line_spacing(lines: list[_Line]) -> float:
+def _line_spacing(lines: list[Line]) -> float:
     gaps = [
         round(a.y - b.y, 1)
         for a, b in zip(lines, lines[1:], strict=False)
@@ -359,7 +320,7 @@ def _line_spacing(lines: list[_Line]) -> float:
     return Counter(gaps).most_common(1)[0][0] if gaps else 12.0
 
 
-def _breaks(previous: _Line, line: _Line, spacing: float) -> bool:
+def _breaks(previous: Line, line: Line, spacing: float) -> bool:
     """Whether `line` starts a new block after `previous`."""
     if QA.match(previous.text) or QA.match(line.text) or _BULLET.match(line.text):
         return True

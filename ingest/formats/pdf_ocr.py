@@ -12,7 +12,8 @@ Measured on the 2-page ministry scan of ministerie_originelen (blg-1007826), on 
 threads fight over busy cores), so Tesseract runs with OMP_THREAD_LIMIT=1; 300 dpi read the
 same 276 words as 200 dpi in 1.5x the time. While a build embedded beside it, the same work took
 18 s a page (the 3-page test scan in tests/test_ocr.py: 0.05 pages/s; 0.18 pages/s without the
-build); `ingest.guard`'s default per-file limit of 600 s lets a 20-page scan through even then.
+build); `ingest.guard` gives a file 30 s for each page read by OCR (and 0.5 s a PDF page) beyond
+its 60 s, so a 20-page scan gets 670 s and passes even then.
 ocrmypdf was not measured: it runs the same Tesseract after rendering through Ghostscript and
 writes a whole new PDF, whose text we would then read back, so it can only add time to this.
 

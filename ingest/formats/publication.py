@@ -37,12 +37,14 @@ def publication_metadata(
     """Metadata from (name, scheme, content) triples of the meta elements, else from the body."""
     meta: dict[str, list[str]] = {}
     doc_type = None
+    answer = False  # an aanhangsel's answer
     for name, scheme, content in metas:
         content = " ".join(content.split())
         if content:
             meta.setdefault(name, []).append(content)
             if name == "DC.type" and scheme == "OVERHEIDop.KamerstukTypen":
                 doc_type = content
+            answer = answer or (scheme == "OVERHEIDop.AanhangselTypen" and content == "Antwoord")
 
     def first(*names: str) -> str | None:
         return next((value for name in names for value in meta.get(name, [])), None)
@@ -59,6 +61,7 @@ def publication_metadata(
     if doc_type is None and printed.title and (found := _TYPE_IN_TITLE.search(printed.title)):
         doc_type = found.group(1).capitalize()
     date = first("DCTERMS.issued", "DCTERMS.available") or printed.date
+    askers = ", ".join(meta.get("OVERHEIDop.indiener", []))
     return Metadata(
         title=title,
         date=date[:10] if date else None,
@@ -69,7 +72,8 @@ def publication_metadata(
         ),
         doc_type=doc_type,
         url=PUBLICATION_URL.format(identifier) if identifier else None,
-        sender=", ".join(meta.get("OVERHEIDop.indiener", [])) or first("DC.creator"),
+        # an aanhangsel's indieners asked the questions; its answer states who answered them
+        sender=None if answer else askers or first("DC.creator"),
     )
 
 

@@ -28,7 +28,7 @@ from brieven.kernel.types import Footnote
 from ingest import metadata
 from ingest.formats.lines import join_lines
 from ingest.formats.notes import make_footnote as footnote
-from ingest.formats.text_pages import OWN_LINE, Line, page_footnotes, paginate
+from ingest.formats.text_pages import OPEN_ENDINGS, OWN_LINE, Line, page_footnotes, paginate
 from ingest.raw import Block, ParseLimits, RawDocument
 
 
@@ -67,12 +67,31 @@ def read(path: Path, data: bytes, limits: ParseLimits) -> RawDocument:
     if paren_style:
         body = _link_paren_markers(body, numbers)
     body = link_markers(body, numbers)
+    if "1" in numbers and "¹" not in body:
+        body = _quote_as_marker(body)
     for line, linked in zip(paged, body.split("\n"), strict=True):
         line.text = linked
 
     blocks = _paragraphs(paged)
     meta = metadata.from_text([block.text for block in blocks], head)
     return RawDocument(blocks=tuple(blocks), footnotes=tuple(footnotes), metadata=meta)
+
+
+# OCR of a scanned page reads a raised 1 as a straight quote: "«Mensen en Management in de
+# Rijksdienst 1994».' Dit is", "het Statuut voor het Koninkrijk der Nederlanden', de Raad van
+# State" (sgd-0000001421, -096712); a quote that closes "'Overheid en Arbeidsmarkt'" is none.
+_RAISED_ONE = re.compile(r"(?<=[^\W\d_]|[.»”)])'(?=[\s,.;:])")
+_OPENING_QUOTE = re.compile(r"(?:^|(?<=[\s(«]))'(?![st]\b|n\b)(?=\w)")
+
+
+def _quote_as_marker(body: str) -> str:
+    """`body` with note 1's marker where OCR read it as a quote: the first straight quote after
+    a word or a closing mark that closes no quotation opened before it on its line."""
+    for found in _RAISED_ONE.finditer(body):
+        line = body[body.rfind("\n", 0, found.start()) + 1 : found.start()]
+        if len(_OPENING_QUOTE.findall(line)) <= len(_RAISED_ONE.findall(line)):
+            return body[: found.start()] + "¹" + body[found.end() :]
+    return body
 
 
 # --- OpenTK page text -------------------------------------------------------------------------
@@ -232,6 +251,8 @@ def _continues(text: str, following: str, wrapped: bool, width: int) -> bool:
     if text.endswith("-") and following[:1].islower():
         return True
     if following[:1].islower() and not text.endswith((".", "?", "!", ":")):
+        return True
+    if text.split()[-1] in OPEN_ENDINGS:  # "… heeft de Commissie op" / "24 mei jl. …"
         return True
     if wrapped:
         return len(text) >= 0.7 * width and not (

@@ -3,7 +3,9 @@
 Text that came out of a PDF keeps the page's furniture as lines among the letter's: page ends
 ("Pagina 3 van 32", a form feed, the "Tweede Kamer, vergaderjaar …" foot, bare page numbers 1, 2,
 3 …), publication identifiers, "> Retouradres" lines, and letterhead lines repeated on every page.
-`paginate` counts the pages by those ends and drops the furniture; `page_footnotes` then lifts the
+`paginate` counts the pages by those ends and drops the furniture (with the bare page number
+that OCR of a Staten-Generaal Digitaal scan puts under the foot: four such letters had it read
+as an empty footnote); `page_footnotes` then lifts the
 footnotes off the page bottoms, where they are lines starting with the next footnote number, and
 puts markers that the PDF set apart at the start of a line back after the word they belong to.
 Text without page ends (most OCR text) is one page of unknown number.
@@ -33,7 +35,7 @@ class Line:
 # vergaderjaar 2023–2024, 31 066, nr. 1372"), not a foot (ah-tk-20242025-561 lost three notes so).
 _PAGE_END = re.compile(
     r"^(\f|P ?agina \d+ van \d+|Pagina \d+ van \d+"
-    r"|(?!\d).*Tweede Kamer, vergaderjaar \d{4}\s?[–-]\s?\d{4}, .*)$"
+    r"|(?!\d).*Tweede Kamer, vergaderjaar \d{4}\s?[–-]\s?\d{4}, ?.*)$"
 )
 _CHROME = re.compile(
     r"^((ah|kv)-tk-\d{8}-\d+|kv-tk-\d{4}Z\d{5}|.*ISSN ?\d{4}.*|> Retouradres.*)$", re.IGNORECASE
@@ -67,6 +69,8 @@ def paginate(lines: list[str]) -> list[Line]:
             continue
         if line.strip() in repeated or _CHROME.match(line.strip()):
             continue
+        if i - 1 in end_set and re.fullmatch(r"\d{1,3}", line.strip()):
+            continue  # the page's number under its foot (OCR of Staten-Generaal Digitaal)
         out.append(Line(line, page))
     while out and not out[-1].text:
         out.pop()
@@ -101,11 +105,15 @@ OWN_LINE = re.compile(
     r"|(Den Haag|['’]?s[- ]Gravenhage|[A-Z][a-z]+),\s*\d{1,2}\s+[a-z]+\s+\d{4}\.?)$"
 )
 # Words a heading does not end on; a sentence cut at a line end often does.
-_OPEN_ENDINGS = frozenset("de het een en of van in op te is zijn wordt worden met voor aan".split())
+OPEN_ENDINGS = frozenset("de het een en of van in op te is zijn wordt worden met voor aan".split())
 _NUMBERED = re.compile(r"^\d{1,3}\.\s+(\S.*)$")
 # A note's number, then its text after a space or glued to it ("1Kamerstuk", "2wetten.nl"; not
 # "2fa08538-…", an identifier).
-_NOTE_START = re.compile(r"^(\d{1,3})(?:\s+(\S.*)|(?=[A-Z«“‘]|[^\W\d_]{2,}\b)(\S.*))?$")
+# a note's number, then its text: after a space, or glued to a capital, a word or a year
+# ("22023 Annual report: …" is note 2 of ah-tk-20242025-583)
+_NOTE_START = re.compile(
+    r"^(\d{1,3})(?:\s+(\S.*)|(?=[A-Z«“‘]|[^\W\d_]{2,}\b|(?:19|20)\d\d\b)(\S.*))?$"
+)
 _NOTE_WORDING = re.compile(
     r"^(Ter inzage|Raadpleegbaar|Kamerstuk|Zie |https?://|www\.)", re.IGNORECASE
 )
@@ -150,7 +158,9 @@ def page_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote]]:
             and not _numbered_item(stripped, body, lines[i + 1 : i + 3])
             # markers of earlier notes on the same page may come first ("2 Dit is …",
             # "onderstreept.3", then "4 In deze brief …" in ah-tk-20242025-546)
-            and expected <= int(first.group()) <= expected + 3
+            # (a line of markers alone may follow inline markers whose notes are not read yet)
+            and expected <= int(first.group())
+            and (int(first.group()) <= expected + 3 or _MARKER_RUN.fullmatch(stripped))
             and _note_further_down(lines[i + 1 :], line.page, first.group())
         ):
             # Not the note but its marker, which the PDF set at the start of a line.
@@ -212,7 +222,7 @@ def _numbered_item(text: str, body: list[Line], below: list[Line]) -> bool:
     return (
         len(rest) <= 60
         and not rest.endswith((".", ","))
-        and rest.split()[-1].lower() not in _OPEN_ENDINGS
+        and rest.split()[-1].lower() not in OPEN_ENDINGS
         and not re.match(r"[a-z]{2}", following)
     )
 
@@ -236,16 +246,22 @@ def _glue_markers(body: list[Line], text: str, below: list[Line], page: int | No
     down the page, as superscripts, to the end of the last line of text above; return the rest."""
     last = next((line for line in reversed(body) if line.text.strip()), None)
     markers = []
-    separator = re.compile(r"(\d{1,3})(?:\s*,\s*|\s+en\s+|\s+|$|(?=[.,;:?!)]))")
+    separator = re.compile(r"(\d{1,3})(?:\s*,\s*|\s+en\s+|\s+|$|(?=[.,;:?!)»”’]))")
     run_only = _MARKER_RUN.fullmatch(text)  # "2, 3 en 4": all markers, whatever page 4 is on
     while (found := separator.match(text)) and (
         run_only or _note_further_down(below, page, found.group(1))
     ):
         markers.append(to_superscript(found.group(1)))
         text = text[found.end() :]
+    # what closes the sentence after its marker ("2."), or the quotation ("1» en «Alle …»")
     end = ""
-    if re.fullmatch(r"[.,;:?!)]*", text):  # the sentence's end after its marker: "2."
-        end, text = text, ""
+    if markers:
+        end = (
+            text
+            if re.fullmatch(r"[.,;:?!)»”’]*", text)
+            else re.match(r"(?:[)»”’]+[.,;:?!]*)?", text).group()
+        )
+    text = text[len(end) :].lstrip()
     if last is not None:
         last.text = last.text.rstrip() + ",".join(markers) + end
     return text
