@@ -2,7 +2,8 @@
 
 Used where a test needs real processes: builds racing for one index, `brieven ask -` answering from
 a pipe while another process rebuilds, a build's peak memory. `embed_delay` makes each embedding
-call take that much longer, so a build stays in progress long enough to race with.
+call take that much longer, so a build stays in progress long enough to race with; `gate` holds
+every embedding call until that file exists, so a race does not depend on the machine's load.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent
 
 RUNNER = """
-import resource, sys, time
+import os, resource, sys, time
 sys.path.insert(0, {tests!r})
 from conftest import FakeEncoder
 
 class Encoder(FakeEncoder):
     def encode_document(self, texts, progress=None):
         time.sleep({delay!r})
+        while {gate!r} and not os.path.exists({gate!r}):
+            time.sleep(0.05)
         return super().encode_document(texts, progress)
 
 import index.encoder
@@ -57,10 +60,12 @@ class BuildRun:
         return named
 
 
-def start(args: list[str], embed_delay: float = 0.0, **popen) -> subprocess.Popen:
+def start(
+    args: list[str], embed_delay: float = 0.0, gate: Path | None = None, **popen
+) -> subprocess.Popen:
     """Start `brieven ARGS`; text pipes for stdout and stderr unless `popen` says otherwise."""
     options = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, **popen}
-    script = RUNNER.format(tests=str(TESTS), delay=float(embed_delay))
+    script = RUNNER.format(tests=str(TESTS), delay=float(embed_delay), gate=str(gate or ""))
     return subprocess.Popen([sys.executable, "-c", script, *args], cwd=TESTS.parent, **options)
 
 

@@ -58,11 +58,14 @@ def wait_for_lock_held(index_dir: Path, timeout: float = 60) -> None:
     raise AssertionError("no build took the lock")
 
 
-def test_second_build_refuses_with_a_clear_message_a_waiting_one_follows(corpus, index_dir):
+def test_second_build_refuses_with_a_clear_message_a_waiting_one_follows(
+    corpus, index_dir, tmp_path
+):
     shutil.copyfile(NEW_LETTER, corpus / NEW_LETTER.name)
     args = [str(corpus), "--index", str(index_dir)]
+    gate = tmp_path / "embed-may-go-on"
     started = time.monotonic()
-    first = start(["build", *args, "--wait"], embed_delay=3)
+    first = start(["build", *args, "--wait"], gate=gate)  # holds the lock until the gate opens
     wait_for_lock_held(index_dir)
 
     refused = run_build(args, timeout=120)
@@ -70,6 +73,7 @@ def test_second_build_refuses_with_a_clear_message_a_waiting_one_follows(corpus,
     waiting = start(["build", *args, "--wait"])
     time.sleep(1)
     assert waiting.poll() is None, "the build with --wait waits for the lock"
+    gate.touch()
 
     first_run = finish(first, started, timeout=120)
     waited = finish(waiting, waiting_started, timeout=120)
