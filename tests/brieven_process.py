@@ -83,7 +83,7 @@ def finish(process: subprocess.Popen, started: float, timeout: float) -> BuildRu
     return BuildRun(process.returncode, stdout, stderr, seconds, own, children)
 
 
-def run_build(args: list[str], timeout: float, embed_delay: float = 0.0) -> BuildRun:
+def run_build(args: list[str], timeout: float) -> BuildRun:
     """`brieven build ARGS` to its end (TimeoutExpired past `timeout` seconds)."""
     started = time.monotonic()
-    return finish(start(["build", *args], embed_delay), started, timeout)
+    return finish(start(["build", *args]), started, timeout)
