@@ -118,7 +118,7 @@ def report_for(
 ) -> EvalReport:
     """`index.evaluate`'s report with question i ranked by `params[i]`: (Params, weights or
     None for the first stage alone)."""
-    replay = replay_searcher(pre.searcher)
+    replay = replay_searcher(pre)
     by_text = {q.question: p for q, p in zip(questions, params, strict=True)}
 
     def search(question: str, k: int):
@@ -160,7 +160,7 @@ def main() -> int:
     pre = Precomputed(searcher, questions)
     fold = folds(questions)
     grid = [SHIPPED] + [p for p in variants(SHIPPED, **GRID) if p != SHIPPED]
-    replay = replay_searcher(searcher)
+    replay = replay_searcher(pre)
     ranks = _cached_ranks(args.cache, grid, questions, replay, pre)
     print(
         f"index {args.index}: {pre.chunk_count} chunks; {len(questions)} questions in "
