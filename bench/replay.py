@@ -32,10 +32,9 @@ from index.ranking import Ranking
 from index.search import Searcher
 from index.view import View
 
-CENTRES = (0.0, 0.3, 0.5)
-
-
 _SHIPPED = Ranking()
+CENTRES = (0.0, 0.3, 0.5)
+SCALES = (_SHIPPED.shift_scale,)  # of the English shift, besides none
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +43,7 @@ class Params:
     (`index.ranking.Ranking`)."""
 
     shift: bool = _SHIPPED.shift_english
+    shift_scale: float = _SHIPPED.shift_scale
     centre: float = _SHIPPED.centre
     pairs: bool = _SHIPPED.sentence_pairs
     question_penalty: float = _SHIPPED.question_penalty
@@ -57,8 +57,8 @@ class Scores:
     """What one question brings to every ranking variant (arrays over `Precomputed.rows`)."""
 
     english: bool
-    chunk: dict[tuple[bool, float], np.ndarray]  # (shifted, centre) -> similarity per chunk
-    pair: dict[tuple[bool, float], np.ndarray]  # ... -> best sentence pair per chunk (-inf: none)
+    chunk: dict[tuple[float, float], np.ndarray]  # (shift scale, centre) -> similarity per chunk
+    pair: dict[tuple[float, float], np.ndarray]  # ... -> best sentence pair per chunk (-inf: none)
     lexical: np.ndarray  # BM25 per chunk scaled by the best (0 when none)
     named: np.ndarray | None  # boolean: chunks of letters the question names by number
 
@@ -68,7 +68,11 @@ class Precomputed:
     array is view row `rows[i]`, the i-th alive passage."""
 
     def __init__(
-        self, searcher: Searcher, questions: Sequence[Question], centres=CENTRES
+        self,
+        searcher: Searcher,
+        questions: Sequence[Question],
+        centres: Sequence[float] = CENTRES,
+        scales: Sequence[float] = SCALES,
     ) -> None:
         view = searcher._current()
         self.searcher = searcher
@@ -80,24 +84,22 @@ class Precomputed:
         neighbours = context.Neighbours(self.chunks)
         self.layout = rerank.Layout(self.chunks, neighbours.before, neighbours.after)
         self.vectors = view.vectors(self.rows)
-        pair_vectors, owners = view.pairs(self.rows)
-        chunk_means, pair_means = _means(view)
+        self.pair_vectors, self.owners = view.pairs(self.rows)
+        self.means = _means(view)
         texts = list(dict.fromkeys(q.question for q in questions))
         encoded = np.asarray(searcher.encoder.encode_query(texts), dtype=np.float32)
+        self.queries = dict(zip(texts, encoded, strict=True))  # as encoded, not shifted
         self.scores: dict[str, Scores] = {}
         for text, vector in zip(texts, encoded, strict=True):
             english = searcher._languages.of(text, vector) == "en"
-            queries = {False: vector}
+            queries = {0.0: vector}  # shift scale 0: not shifted
             if english:
-                queries[True] = searcher._languages.towards_dutch(vector)
+                for scale in scales:
+                    queries[scale] = searcher._languages.towards_dutch(vector, scale)
             chunk, pair = {}, {}
-            for shifted, query in queries.items():
+            for scale, query in queries.items():
                 for c in centres:
-                    chunk[shifted, c] = ranking.centred(self.vectors, c * chunk_means, query)
-                    per_pair = ranking.centred(pair_vectors, c * pair_means, query)
-                    best = np.full(self.chunk_count, -np.inf, dtype=np.float32)
-                    np.maximum.at(best, owners, per_pair)
-                    pair[shifted, c] = best
+                    chunk[scale, c], pair[scale, c] = self.similarities(query, c)
             lexical = view.lexical(text)
             top = float(lexical.max()) if len(lexical) else 0.0
             scaled = lexical[self.rows] / top if top > 0 else np.zeros(self.chunk_count)
@@ -105,18 +107,28 @@ class Precomputed:
             mask = np.isin(self.rows, named) if len(named) else None
             self.scores[text] = Scores(english, chunk, pair, scaled.astype(np.float32), mask)
 
+    def similarities(self, query: np.ndarray, centre: float) -> tuple[np.ndarray, np.ndarray]:
+        """Centred similarity of `query` to every chunk, and to each chunk's best sentence pair
+        (-inf for a chunk without pairs)."""
+        chunk_means, pair_means = self.means
+        chunk = ranking.centred(self.vectors, centre * chunk_means, query)
+        per_pair = ranking.centred(self.pair_vectors, centre * pair_means, query)
+        best = np.full(self.chunk_count, -np.inf, dtype=np.float32)
+        np.maximum.at(best, self.owners, per_pair)
+        return chunk, best
+
     def parts(self, question: str, params: Params) -> Parts:
         """The first stage's score of every chunk before routing, and what it was made of."""
         s = self.scores[question]
-        shifted = s.english and params.shift
-        chunk = s.chunk[shifted, params.centre]
+        scale = params.shift_scale if s.english and params.shift else 0.0
+        chunk = s.chunk[scale, params.centre]
         raised = chunk
         if params.pairs:
             pool = np.arange(len(chunk))
             if len(chunk) > pairs.POOL:
                 pool = np.argpartition(-chunk, pairs.POOL - 1)[: pairs.POOL]
             raised = chunk.copy()
-            raised[pool] = np.maximum(chunk[pool], s.pair[shifted, params.centre][pool])
+            raised[pool] = np.maximum(chunk[pool], s.pair[scale, params.centre][pool])
         weight = params.lexical_en if s.english else params.lexical_nl
         first = raised - params.question_penalty * self.question_shares + weight * s.lexical
         return Parts(first, chunk, raised, s.lexical, s.english, s.named)

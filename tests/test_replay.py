@@ -53,7 +53,7 @@ def precomputed(index_dir):
     encoder = CountingEncoder()
     searcher = Searcher.open(index_dir, encoder)
     CountingEncoder.documents = 0
-    pre = replay.Precomputed(searcher, QUESTIONS)
+    pre = replay.Precomputed(searcher, QUESTIONS, scales=(1.0, 1.5))
     assert CountingEncoder.documents == 0  # passages and pairs come from the index
     return pre
 
@@ -65,13 +65,14 @@ def passages_of(search, question):
 @pytest.mark.parametrize(
     "change",
     [{}, {"pairs": False}, {"centre": 0.0}, {"shift": False}, {"question_penalty": 0.0},
-     {"lexical_nl": 0.1, "lexical_en": 0.05}, {"routing": False}],  # fmt: skip
+     {"lexical_nl": 0.1, "lexical_en": 0.05}, {"routing": False}, {"shift_scale": 1.0}],  # fmt: skip
 )
 def test_replay_gives_the_searchers_passages_and_scores(index_dir, precomputed, change):
     params = dataclasses.replace(replay.Params(), **change)
     choices = dataclasses.replace(
         Ranking(),
         shift_english=params.shift,
+        shift_scale=params.shift_scale,
         centre=params.centre,
         sentence_pairs=params.pairs,
         question_penalty=params.question_penalty,
