@@ -22,6 +22,21 @@ Tables (each per language and kind: R@1, R@5, MRR@10, footnote on the first hit,
 for all 130 questions and for dev's 50 alone:
   shipped   the shipped defaults on every question (dev was tuned on; dev2 was not)
   held-out  each question ranked by the variant fitted on the other folds
+
+Tried in session 4 (issue 14) on /tmp/final-full (2,159 passages) and dropped, each fitted on
+four folds and measured on the fifth (on the ranking as it was before the shift scale), as
+held-out MRR@10 with it against .776 without (English / Dutch recall@5 .86 / .92 without):
+- a share of the sentence-pair gain (0.5 instead of all of it): .775 with it free, and .763 with
+  it and the shift scale both free;
+- the second stage of `bench/rerank.py`: .763 against the first stage's .763 fitted alike;
+- a letter prior (0.1 times the mean of the letter's three best chunks): .778, recall@5 English
+  .89; below one question's worth, and it needs every candidate's letter at query time;
+- the score of the better neighbour in the section (0.1-0.5 of its lead): .776, English .85;
+- the section heading's own similarity to the question (headings encoded apart, as an added
+  score or as a gain over the chunk): every fold chose none, and any weight lowered MRR on all
+  130 (.764 at 0.05, .620 at 0.3);
+- a Dutch question moved towards English (0.25-1 times the offset): .774 to .741 on all 130.
+Those four were replayed by throw-away scripts on this module's `Precomputed`, not kept.
 """
 
 from __future__ import annotations

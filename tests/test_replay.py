@@ -65,7 +65,7 @@ def passages_of(search, question):
 @pytest.mark.parametrize(
     "change",
     [{}, {"pairs": False}, {"centre": 0.0}, {"shift": False}, {"question_penalty": 0.0},
-     {"lexical_nl": 0.1, "lexical_en": 0.05}, {"routing": False}, {"shift_scale": 1.0}],  # fmt: skip
+     {"lexical_nl": 0.1, "lexical_en": 0.05}, {"routing": False}, {"shift_scale": 1.5}],  # fmt: skip
 )
 def test_replay_gives_the_searchers_passages_and_scores(index_dir, precomputed, change):
     params = dataclasses.replace(replay.Params(), **change)
