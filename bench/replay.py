@@ -135,7 +135,7 @@ class Precomputed:
 
     def combine(self, question: str, params: Params, weights: np.ndarray | None = None):
         """The score of every chunk, as `Searcher._scores` computes it; with `weights`, the
-        first stage's best chunks reordered by `rerank` with those weights."""
+        first stage's best chunks reordered by `bench/rerank.py` with those weights."""
         p = self.parts(question, params)
         scores = p.first
         if weights is not None:
