@@ -1,4 +1,4 @@
-"""Fitting the second stage's weights (`index.rerank.WEIGHTS`) on a set of questions.
+"""Fitting the second stage's weights (`bench/rerank.py`, dropped) on a set of questions.
 
 For each question, the first stage's `rerank.CANDIDATES` best chunks are the list to order; a
 candidate is right when the passage shown for it (the chunk with its neighbours of the section,

@@ -1,39 +1,40 @@
 """Ranking replayed from scores computed once, so that a sweep over the constants is cheap.
 
 `Precomputed` encodes every question once and keeps, per question, the arrays the ranking
-combines: the centred similarity of each chunk and the best of each chunk's sentence pairs, for
-every share of centring swept and with or without the English shift, the scaled BM25 scores and
-the mask of the letters the question names. `Replay` is a `Searcher` whose score vector comes
-from those arrays (`combine`, the same arithmetic as `Searcher._scores`), so passages are still
-cut, merged with their neighbours (`index.context`) and judged (`index.evaluate`) by the
-project's own code; one evaluation of 130 questions then takes about a second instead of a
-minute of encoding.
+combines over every alive passage of the index's current generation: the centred similarity of
+each chunk and the best of each chunk's sentence pairs, for every share of centring swept and
+with or without the English shift, the scaled BM25 scores and the letters the question names.
+Nothing is re-encoded: the passage and pair vectors, BM25 and question shares are read from the
+index (format 3, `index.view`). `Replay` is a `Searcher` whose scores come from those arrays
+(`Precomputed.combine`, the same arithmetic as `Searcher._scores`), so passages are still cut,
+merged with their neighbours (`index.context`) and judged (`index.evaluate`) by the project's
+own code; one evaluation of 130 questions then takes about a second instead of a minute of
+encoding.
 
-Not yet ported to index format 3 (issue 15): it read the whole in-memory index of format 2
-(`Searcher._state`, a score for every chunk), which the segmented format no longer keeps. It
-stops with that message rather than fail somewhere inside; `bench/crossval.py` and
-`bench/learn.py` depend on it.
+One difference from `Searcher.search`: every alive passage is a candidate (as in
+`Searcher.exact_rows`), not the approximate search's; on an index of segments below
+`index.ann.IVF_MIN` passages (the shared corpus: 2,159) both are exact.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import rerank
 
-from index import pairs, ranking
+from index import context, pairs, ranking
 from index.evaluate import judge
 from index.questions import Question
 from index.ranking import Ranking
 from index.search import Searcher
-
-CENTRES = (0.0, 0.3, 0.5)
-
+from index.view import View
 
 _SHIPPED = Ranking()
+CENTRES = (0.0, 0.3, 0.5)
+SCALES = (_SHIPPED.shift_scale,)  # of the English shift, besides none
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class Params:
     (`index.ranking.Ranking`)."""
 
     shift: bool = _SHIPPED.shift_english
+    shift_scale: float = _SHIPPED.shift_scale
     centre: float = _SHIPPED.centre
     pairs: bool = _SHIPPED.sentence_pairs
     question_penalty: float = _SHIPPED.question_penalty
@@ -52,76 +54,88 @@ class Params:
 
 @dataclass(frozen=True, slots=True)
 class Scores:
-    """What one question brings to every ranking variant."""
+    """What one question brings to every ranking variant (arrays over `Precomputed.rows`)."""
 
     english: bool
-    chunk: dict[tuple[bool, float], np.ndarray]  # (shifted, centre) -> similarity per chunk
-    pair: dict[tuple[bool, float], np.ndarray]  # ... -> best sentence pair per chunk (-inf: none)
+    chunk: dict[tuple[float, float], np.ndarray]  # (shift scale, centre) -> similarity per chunk
+    pair: dict[tuple[float, float], np.ndarray]  # ... -> best sentence pair per chunk (-inf: none)
     lexical: np.ndarray  # BM25 per chunk scaled by the best (0 when none)
-    named: np.ndarray | None  # chunks of letters the question names by number
+    named: np.ndarray | None  # boolean: chunks of letters the question names by number
 
 
 class Precomputed:
-    """Per-question score arrays over one index (see the module docstring)."""
+    """Per-question score arrays over one index (see the module docstring). Position i of every
+    array is view row `rows[i]`, the i-th alive passage."""
 
-    def __init__(self, searcher: Searcher, questions: Sequence[Question]) -> None:
-        _unported()
-        state = searcher._current()
-        data = state.data
+    def __init__(
+        self,
+        searcher: Searcher,
+        questions: Sequence[Question],
+        centres: Sequence[float] = CENTRES,
+        scales: Sequence[float] = SCALES,
+    ) -> None:
+        view = searcher._current()
         self.searcher = searcher
-        self.question_shares = state.question_shares
-        self.chunks = data.chunks
-        self.layout = rerank.Layout(data.chunks, state.neighbours.before, state.neighbours.after)
-        self.chunk_count = len(data.chunks)
-        rows = data.pair_rows
-        starts = np.searchsorted(rows, np.arange(self.chunk_count), side="left")
-        ends = np.searchsorted(rows, np.arange(self.chunk_count), side="right")
-        has_pairs = ends > starts
-        chunk_sim = {c: ranking.Centred(data.vectors, c) for c in CENTRES}
-        pair_sim = {c: ranking.Centred(data.pairs, c) for c in CENTRES}
-        texts = [q.question for q in questions]
-        vectors = np.asarray(searcher.encoder.encode_query(texts), dtype=np.float32)
+        self.rows = np.flatnonzero(view.alive)
+        by_row = view.chunks(self.rows.tolist())
+        self.chunks = tuple(by_row[int(row)] for row in self.rows)
+        self.chunk_count = len(self.chunks)
+        self.question_shares = view.question_shares[self.rows]
+        neighbours = context.Neighbours(self.chunks)
+        self.layout = rerank.Layout(self.chunks, neighbours.before, neighbours.after)
+        self.vectors = view.vectors(self.rows)
+        self.pair_vectors, self.owners = view.pairs(self.rows)
+        self.means = _means(view)
+        texts = list(dict.fromkeys(q.question for q in questions))
+        encoded = np.asarray(searcher.encoder.encode_query(texts), dtype=np.float32)
+        self.queries = dict(zip(texts, encoded, strict=True))  # as encoded, not shifted
         self.scores: dict[str, Scores] = {}
-        for question, vector in zip(questions, vectors, strict=True):
-            english = searcher._languages.of(question.question, vector) == "en"
-            queries = {False: vector}
+        for text, vector in zip(texts, encoded, strict=True):
+            english = searcher._languages.of(text, vector) == "en"
+            queries = {0.0: vector}  # shift scale 0: not shifted
             if english:
-                queries[True] = searcher._languages.towards_dutch(vector)
+                for scale in scales:
+                    queries[scale] = searcher._languages.towards_dutch(vector, scale)
             chunk, pair = {}, {}
-            for shifted, query in queries.items():
-                for c in CENTRES:
-                    chunk[shifted, c] = chunk_sim[c].scores(query)
-                    best = np.full(self.chunk_count, -np.inf, dtype=np.float32)
-                    if len(rows):
-                        per_pair = pair_sim[c].scores(query)
-                        best[has_pairs] = np.maximum.reduceat(per_pair, starts[has_pairs])
-                    pair[shifted, c] = best
-            lexical = state.lexical.scores(question.question)
-            top = float(lexical.max()) if lexical is not None and len(lexical) else 0.0
-            scaled = lexical / top if top > 0 else np.zeros(self.chunk_count, np.float32)
-            self.scores[question.question] = Scores(
-                english, chunk, pair, scaled, state.named(question.question)
-            )
+            for scale, query in queries.items():
+                for c in centres:
+                    chunk[scale, c], pair[scale, c] = self.similarities(query, c)
+            lexical = view.lexical(text)
+            top = float(lexical.max()) if len(lexical) else 0.0
+            scaled = lexical[self.rows] / top if top > 0 else np.zeros(self.chunk_count)
+            named = view.named(ranking.cited(text))
+            mask = np.isin(self.rows, named) if len(named) else None
+            self.scores[text] = Scores(english, chunk, pair, scaled.astype(np.float32), mask)
+
+    def similarities(self, query: np.ndarray, centre: float) -> tuple[np.ndarray, np.ndarray]:
+        """Centred similarity of `query` to every chunk, and to each chunk's best sentence pair
+        (-inf for a chunk without pairs)."""
+        chunk_means, pair_means = self.means
+        chunk = ranking.centred(self.vectors, centre * chunk_means, query)
+        per_pair = ranking.centred(self.pair_vectors, centre * pair_means, query)
+        best = np.full(self.chunk_count, -np.inf, dtype=np.float32)
+        np.maximum.at(best, self.owners, per_pair)
+        return chunk, best
 
     def parts(self, question: str, params: Params) -> Parts:
         """The first stage's score of every chunk before routing, and what it was made of."""
         s = self.scores[question]
-        shifted = s.english and params.shift
-        chunk = s.chunk[shifted, params.centre]
+        scale = params.shift_scale if s.english and params.shift else 0.0
+        chunk = s.chunk[scale, params.centre]
         raised = chunk
         if params.pairs:
             pool = np.arange(len(chunk))
             if len(chunk) > pairs.POOL:
                 pool = np.argpartition(-chunk, pairs.POOL - 1)[: pairs.POOL]
             raised = chunk.copy()
-            raised[pool] = np.maximum(chunk[pool], s.pair[shifted, params.centre][pool])
+            raised[pool] = np.maximum(chunk[pool], s.pair[scale, params.centre][pool])
         weight = params.lexical_en if s.english else params.lexical_nl
         first = raised - params.question_penalty * self.question_shares + weight * s.lexical
         return Parts(first, chunk, raised, s.lexical, s.english, s.named)
 
     def combine(self, question: str, params: Params, weights: np.ndarray | None = None):
         """The score of every chunk, as `Searcher._scores` computes it; with `weights`, the
-        first stage's best chunks reordered by `index.rerank` with those weights."""
+        first stage's best chunks reordered by `bench/rerank.py` with those weights."""
         p = self.parts(question, params)
         scores = p.first
         if weights is not None:
@@ -140,6 +154,16 @@ class Precomputed:
         return scores
 
 
+def _means(view: View) -> tuple[np.ndarray, np.ndarray]:
+    """The whole mean of the passage vectors and of the pair vectors, as `View` centres by."""
+    chunks = sum(segment.count for segment in view.segments) or 1
+    pair_count = sum(len(segment.pairs) for segment in view.segments) or 1
+    dimension = view.manifest.dimension
+    chunk_sum = np.sum([s.vector_sum for s in view.segments] or [np.zeros(dimension)], axis=0)
+    pair_sum = np.sum([s.pair_sum for s in view.segments] or [np.zeros(dimension)], axis=0)
+    return (chunk_sum / chunks).astype(np.float32), (pair_sum / pair_count).astype(np.float32)
+
+
 @dataclass(frozen=True, slots=True)
 class Parts:
     first: np.ndarray
@@ -151,28 +175,25 @@ class Parts:
 
 
 class Replay(Searcher):
-    """A Searcher whose scores come from a function of the question (set `score`)."""
+    """A Searcher whose scores come from a function of the question (set `score`): an array
+    over `rows`, the alive rows of the view."""
 
-    score = None
+    score: Callable[[str], np.ndarray] | None = None
+    rows: np.ndarray
 
-    def _scores(self, state, question, filters):
-        return self.score(question)
+    def _scores(self, view, question, filters, rows=None, routed=True):
+        return self.rows, self.score(question)
 
 
-def replay_searcher(searcher: Searcher) -> Replay:
-    """A Replay on the same index generation, encoder and passage settings as `searcher`."""
-    _unported()
+def replay_searcher(pre: Precomputed) -> Replay:
+    """A Replay on the same index generation, encoder and passage settings as `pre`'s
+    searcher, over `pre`'s rows."""
+    searcher = pre.searcher
     replay = Replay.__new__(Replay)
-    for field in ("_index_dir", "_encoder", "_state", "_reload_lock", "choices", "_languages"):
+    for field in ("_index_dir", "_encoder", "_view", "_reload_lock", "choices", "_languages"):
         setattr(replay, field, getattr(searcher, field))
+    replay.rows = pre.rows
     return replay
-
-
-def _unported() -> None:
-    raise SystemExit(
-        "bench/replay.py (and crossval.py, learn.py) still read index format 2's in-memory "
-        "arrays; index format 3 (segments, issue 15) needs a port before they can run again"
-    )
 
 
 def hit_ranks(replay: Replay, questions: Sequence[Question], score, k: int = 10) -> np.ndarray:

@@ -265,9 +265,10 @@ class Languages:
         side = float((vector - middle) @ offset) / float(offset @ offset)
         return "en" if side < -KEYWORD_MARGIN else "nl"
 
-    def towards_dutch(self, vector: np.ndarray) -> np.ndarray:
-        """The English question's vector with the language offset added, L2-normalised."""
-        moved = vector + self.offset
+    def towards_dutch(self, vector: np.ndarray, scale: float = 1.0) -> np.ndarray:
+        """The English question's vector with `scale` times the language offset added,
+        L2-normalised."""
+        moved = vector + scale * self.offset
         return (moved / np.linalg.norm(moved)).astype(np.float32)
 
 

@@ -200,7 +200,7 @@ class Searcher:
         query = np.asarray(self._encoder.encode_query([question]), dtype=np.float32)[0]
         english = self._languages.of(question, query) == "en"
         if english and choices.shift_english:
-            query = self._languages.towards_dutch(query)
+            query = self._languages.towards_dutch(query, choices.shift_scale)
         admitted = view.admitted(filters)
         found = [] if rows is None else [rows]
         if rows is None:

@@ -68,6 +68,16 @@ def test_towards_dutch_adds_the_offset_and_keeps_unit_length(fake_encoder):
     assert np.allclose(moved, expected / np.linalg.norm(expected), atol=1e-6)
 
 
+def test_towards_dutch_moves_further_by_a_larger_scale(fake_encoder):
+    known = language.languages(fake_encoder)
+    vector = fake_encoder.encode_query(["How does the cabinet handle staff scarcity?"])[0]
+    moved = known.towards_dutch(vector, 1.5)
+    expected = vector + 1.5 * (known.dutch - known.english)
+    assert np.allclose(moved, expected / np.linalg.norm(expected), atol=1e-6)
+    side = [float(known.towards_dutch(vector, s) @ known.offset) for s in (0.0, 1.0, 1.5)]
+    assert side == sorted(side) and side[0] < side[2]
+
+
 def test_centred_scores_are_cosines_of_explicitly_centred_vectors():
     rng = np.random.default_rng(3)
     vectors = rng.normal(size=(50, 16)).astype(np.float32) + 2.0  # a common direction, as in e5
