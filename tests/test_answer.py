@@ -346,6 +346,18 @@ def test_staff_scarcity_answer_quotes_pooling_from_section_7_alone(real_encoder,
 
 
 @pytest.mark.slow
+def test_a_motions_answer_quotes_its_request_with_the_real_model(real_encoder, real_index):
+    from index.search import Searcher
+
+    question = "What does parliament ask the government to do for seriously injured children from Gaza?"
+    passages = Searcher.open(real_index, real_encoder).search(question, k=5)
+    answer = compose(question, passages, real_encoder)
+
+    assert "verzoekt de regering tijdelijke medische evacuaties" in answer.text
+    assert len({passages[rank - 1].chunk.letter_id for rank in answer.citations}) == 1
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "question",
     [
