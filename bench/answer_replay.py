@@ -245,6 +245,11 @@ def main() -> int:
         if args.fit:
             held, chosen = fit(everything, passages, encoder, Selection(), GRID)
             rows.append(("held-out", everything, held))
+            fold = folds(everything)
+            for f in range(fold.max() + 1):
+                members = np.flatnonzero(fold == f)
+                asked = [everything[i] for i in members]
+                rows.append((f"held-out fold {f}", asked, [held[i] for i in members]))
             for f, selection in enumerate(chosen):
                 fitted = {k: getattr(selection, k) for k in GRID}
                 print(f"fold {f} (fitted on the others): {fitted}")
