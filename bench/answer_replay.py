@@ -5,7 +5,7 @@
 
 The first run searches every question once (`CACHE`/passages-*.pkl: the first `K` passages, as the
 index at DIR ranks them) and encodes every question and every sentence the answer asks the model
-for (`CACHE`/vectors-*.pkl); later runs read both, so one replay of 130 questions takes seconds.
+for (`CACHE`/vectors.pkl); later runs read both, so one replay of 130 questions takes seconds.
 The cached encoder is the real model under its own identity, so `brieven.answer` cannot tell it
 from the real one; texts it has not seen go to the model and are kept.
 
