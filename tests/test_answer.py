@@ -102,6 +102,81 @@ def test_answer_quotes_one_letter_only(fake_encoder):
     assert answer.text == f"{best} [1]"
 
 
+def test_answer_quotes_the_first_letters_other_passages_but_no_other_letter(fake_encoder):
+    best = "Het kabinet zet pooling en expertteams in tegen de structurele schaarste aan menskracht."
+    lunch = "Werkgevers bieden gezonde lunches tegen de schaarste aan menskracht en expertteams."
+    passages = seed_passages("3", "4", "7", text_of={"4": lunch, "7": best})
+    passages[1] = replace(passages[1], chunk=replace(passages[1].chunk, letter_id="2024Z00001"))
+    answer = compose(STAFF, passages, fake_encoder)
+
+    assert f"{best} [3]" in answer.text
+    assert "lunches" not in answer.text and 2 not in answer.citations
+
+
+def test_of_two_sentences_scoring_alike_the_first_passages_is_quoted(fake_encoder):
+    said = "Het kabinet zet pooling en expertteams in tegen de structurele schaarste aan menskracht"
+    first, second = f"{said} vandaag.", f"{said} gisteren."
+    passages = seed_passages("3", "7", text_of={"3": first, "7": second})
+    one = extractive.Selection(chosen=1, follow=0)
+
+    scored = extractive.score(STAFF, passages, fake_encoder, one)
+    assert scored.cosines[0] == pytest.approx(scored.cosines[1])
+    assert scored.scores[0] > scored.scores[1]
+    assert extractive.extract(STAFF, passages, fake_encoder, one).text == f"{first} [1]"
+
+
+def test_the_best_sentence_brings_the_one_after_it(fake_encoder):
+    best = "Het kabinet zet pooling en expertteams in tegen de structurele schaarste aan menskracht."
+    after = "Een voorbeeld is de flexpoolregeling die het Rijk beschikbaar heeft gesteld."
+    other = "De raad wijst op de uitvoerbaarheid van regelgeving bij decentrale overheden."
+    passages = seed_passages("7", text_of={"7": f"{other} {best} {after}"})
+    one = extractive.Selection(chosen=1)
+
+    assert extractive.extract(STAFF, passages, fake_encoder, one).text == f"{best} [1] {after} [1]"
+
+
+def test_answer_is_a_few_sentences_however_many_match(fake_encoder):
+    matching = [
+        f"Het kabinet zet pooling en expertteams in tegen de schaarste aan menskracht in {place}."
+        for place in ("Utrecht", "Zwolle", "Assen", "Breda", "Delft", "Emmen", "Gouda", "Hoorn")
+    ]
+    passages = seed_passages("7", text_of={"7": " ".join(matching)})
+    answer = compose(STAFF, passages, fake_encoder)
+
+    assert 1 <= len(cited_sentences(answer.text)) <= 4  # the best three and the one after it
+
+
+def test_a_motions_request_is_quoted_though_it_ends_in_a_comma(fake_encoder):
+    request = (
+        "verzoekt de regering pooling en expertteams in te zetten tegen de structurele schaarste "
+        "aan menskracht bij gemeenten en provincies,"
+    )
+    preamble = "constaterende dat de uitvoering onder druk staat door het tekort aan mensen;"
+    motion = f"{preamble}\n\n{request}\n\nen gaat over tot de orde van de dag."
+    passages = seed_passages("7", text_of={"7": motion})
+    answer = compose(STAFF, passages, fake_encoder)
+
+    assert f"{request} [1]" in answer.text
+
+
+def test_a_heading_or_address_line_is_not_quoted(fake_encoder):
+    heading = "Aan de Voorzitter over structurele schaarste aan menskracht, pooling en expertteams"
+    said = "Het kabinet gaat de structurele schaarste aan menskracht tegen met flexibele teams."
+    passages = seed_passages("7", text_of={"7": f"{heading}\n\n{said}"})
+    answer = compose(STAFF, passages, fake_encoder)
+
+    assert answer.text == f"{said} [1]"
+
+
+def test_an_opening_formula_loses_to_a_statement_saying_as_much(fake_encoder):
+    said = "het kabinet zet pooling en expertteams in tegen de structurele schaarste aan menskracht"
+    opening, statement = f"Hierbij meld ik: {said}.", f"Vandaag meld ik: {said}."
+    passages = seed_passages("7", text_of={"7": f"{opening} {statement}"})
+    one = extractive.Selection(chosen=1, follow=0)
+
+    assert extractive.extract(STAFF, passages, fake_encoder, one).text == f"{statement} [1]"
+
+
 @pytest.mark.parametrize(
     "pointing",
     [
@@ -268,6 +343,18 @@ def test_staff_scarcity_answer_quotes_pooling_from_section_7_alone(real_encoder,
     assert sevens and sevens[0] <= 2
     assert "pooling en expertteams" in answer.text or "flexpoolregeling" in answer.text
     assert {passages[rank - 1].chunk.kamerstuk for rank in answer.citations} == {"29362-354"}
+
+
+@pytest.mark.slow
+def test_a_motions_answer_quotes_its_request_with_the_real_model(real_encoder, real_index):
+    from index.search import Searcher
+
+    question = "What does parliament ask the government to do for seriously injured children from Gaza?"
+    passages = Searcher.open(real_index, real_encoder).search(question, k=5)
+    answer = compose(question, passages, real_encoder)
+
+    assert "verzoekt de regering tijdelijke medische evacuaties" in answer.text
+    assert len({passages[rank - 1].chunk.letter_id for rank in answer.citations}) == 1
 
 
 @pytest.mark.slow
