@@ -9,7 +9,8 @@ Incremental by design, so rebuilding after a small change takes seconds:
   hash of the text), only the rest go to the encoder; their passages go into one new segment;
 - a file no longer found drops out (its passages die in place); a file that failed before and is
   unchanged is reported again without being re-read.
-An index of the previous format (2) is upgraded first, its vectors kept (`index.legacy`).
+An index of the previous format (2) is upgraded first, its vectors kept (`index.legacy`); segments
+of format 3 written before passages' token counts were stored get them (`index.update`).
 The current index is never touched until the new generation is complete (see `index.store`).
 """
 
@@ -96,6 +97,7 @@ def build(
     index_dir = Path(index_dir)
     with store.build_lock(index_dir, wait=wait):
         store.remove_stale(index_dir)
+        update.add_token_counts(index_dir)
         upgraded = _upgraded(index_dir, encoder)
         previous = upgraded or _previous(index_dir, encoder)
         fingerprint = ingest_fingerprint(limits)

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from brieven.kernel.encoder import Encoder
+from brieven.kernel.tokens import count_tokens
 from brieven.kernel.types import Chunk, Filters, IndexManifest, Passage
 from index import context, pairs, ranking, store
 from index.language import languages
@@ -252,6 +253,10 @@ class Searcher:
         chunks = [by_row[row] for row in rows]
         found = [(row, score) for row, score in zip(hits, scores, strict=True) if row in by_row]
         sections = view.section_texts((row, by_row[row]) for row, _ in found)
+        if view.tokens is not None:
+            sizes = view.tokens[rows].tolist()
+        else:  # an index written before token counts were stored: `brieven build` adds them
+            sizes = [count_tokens(chunk.text) for chunk in chunks]
         return context.passages(
             chunks,
             context.Neighbours(chunks),
@@ -260,6 +265,7 @@ class Searcher:
             k,
             mode,
             sections,
+            sizes,
         )
 
     def _current(self) -> View:

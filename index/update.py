@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from brieven.kernel.types import Chunk, IndexManifest
-from index import store
+from index import segment, store
 from index.segment import Segment, Writer
 
 MAX_SEGMENTS = 8
@@ -80,6 +80,20 @@ def commit(
         generation = _without_empty(generation)
     name = store.write(index_dir, generation)
     return dataclasses.replace(generation, name=name)
+
+
+def add_token_counts(index_dir: Path) -> int:
+    """Give the current generation's segments the token counts older ones lack, in place
+    (`index.segment.add_token_counts`); how many needed them. Call while holding the build lock."""
+    if store.current_generation(index_dir) is None:
+        return 0
+    if store.read_manifest(index_dir).format_version != store.FORMAT_VERSION:
+        return 0
+    generation = store.open_generation(index_dir, files=False)
+    return sum(
+        segment.add_token_counts(store.segment_dir(index_dir, name))
+        for name in generation.segments
+    )
 
 
 def committed_name(staging: Path) -> str:

@@ -45,6 +45,11 @@ class View:
         self.date = _join([s.columns["date"] for s in self.segments], np.int32)
         shares = [s.columns["question_share"] for s in self.segments]
         self.question_shares = _join(shares, np.float32)
+        # cl100k tokens of each row's shown text; None while a segment lacks them (written
+        # before they were stored; `brieven build` adds them, `segment.add_token_counts`).
+        counted = all("tokens" in s.columns for s in self.segments)
+        tokens = _join([s.columns["tokens"] for s in self.segments], np.int32) if counted else None
+        self.tokens = tokens
         self.doc_types, self.doc_type = _codes(self.segments, "doc_types", "doc_type")
         self.dossiers, self.dossier = _codes(self.segments, "dossiers", "dossier")
         vectors = sum(segment.count for segment in self.segments) or 1
