@@ -119,10 +119,12 @@ def write(source: Path, directory: Path, size: int) -> int:
     pair_counts = np.bincount(real.pair_rows, minlength=len(real.chunks))
     pair_starts = np.concatenate(([0], np.cumsum(pair_counts)))
     pair_hashes = [text_hash(t) for t in pairs.rows_of(real.chunks)[0]]
-    parts = []
-    for repeat in range(-(-size // len(real.chunks))):
-        take = min(len(real.chunks), size - repeat * len(real.chunks))
-        parts += _letters(real, repeat, take, rng, pair_starts, pair_hashes)
+    parts = (  # made as the writer takes them: 3M passages' vectors would not fit in memory
+        part
+        for repeat in range(-(-size // len(real.chunks)))
+        for part in _letters(real, repeat, min(len(real.chunks), size - repeat * len(real.chunks)),
+                             rng, pair_starts, pair_hashes)
+    )  # fmt: skip
     manifest = dataclasses.replace(real.manifest, format_version=store.FORMAT_VERSION,
                                    chunk_count=size)  # fmt: skip
     with store.build_lock(directory):

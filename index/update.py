@@ -16,7 +16,8 @@ read, or a quarter of all rows are dead, every alive passage is copied into one 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,27 +50,18 @@ def commit(
     index_dir: Path,
     previous: store.Generation | None,
     kept: dict[str, store.FileRecord],
-    new: Sequence[NewFile],
+    new: Iterable[NewFile],
     manifest: IndexManifest,
     roots: Sequence[str],
 ) -> store.Generation:
     """Write and swap in the generation of `kept` (records pointing into `previous`'s segments,
-    skipped files included) plus `new`. Call while holding the build lock."""
+    skipped files included) plus `new` (read once, in order). Call while holding the build
+    lock."""
     files = dict(kept)
     segments = list(previous.segments) if previous else []
-    if any(part.chunks for part in new):
-        with store.new_segment(index_dir) as staging:
-            writer = Writer(staging, manifest.dimension)
-            for part in new:
-                first = writer.count
-                writer.add(
-                    part.chunks, part.vectors, part.pairs, part.pair_counts, part.pair_hashes
-                )
-                writer.add_sections(part.sections.items())
-                name = committed_name(staging)
-                files[part.path] = dataclasses.replace(part.record, first=first, segment=name)
-            writer.finish()
-        segments.append(committed_name(staging))
+    written = _write(index_dir, new, manifest.dimension, files)
+    if written is not None:
+        segments.append(written)
     counts = _counts(index_dir, segments)
     alive = _alive(files, segments, counts)
     generation = store.Generation(manifest, tuple(segments), alive, files, tuple(roots))
@@ -80,6 +72,28 @@ def commit(
         generation = _without_empty(generation)
     name = store.write(index_dir, generation)
     return dataclasses.replace(generation, name=name)
+
+
+def _write(
+    index_dir: Path, new: Iterable[NewFile], dimension: int, files: dict[str, store.FileRecord]
+) -> str | None:
+    """Write the passages of `new` (read once, so a caller may make them as they go) into one
+    new segment, record where each file's rows went in `files`; the segment's name, or None
+    (nothing written) when `new` holds no passage."""
+    parts = (part for part in new if part.chunks)
+    head = next(parts, None)
+    if head is None:
+        return None
+    with store.new_segment(index_dir) as staging:
+        writer = Writer(staging, dimension)
+        name = committed_name(staging)
+        for part in itertools.chain([head], parts):
+            first = writer.count
+            writer.add(part.chunks, part.vectors, part.pairs, part.pair_counts, part.pair_hashes)
+            writer.add_sections(part.sections.items())
+            files[part.path] = dataclasses.replace(part.record, first=first, segment=name)
+        writer.finish()
+    return name
 
 
 def add_token_counts(index_dir: Path) -> int:
