@@ -268,14 +268,15 @@ class Segment:
         return found
 
     def section_texts(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
-        keys = list(keys)
-        if not keys:
-            return {}
-        marks = ",".join("(?, ?)" for _ in keys)
-        sql = ("SELECT source, section_index, text FROM sections "
-               f"WHERE (source, section_index) IN (VALUES {marks})")  # fmt: skip
-        found = self.query(sql, [value for key in keys for value in key])
-        return {(source, index): text for source, index, text in found}
+        """One primary-key lookup per key (a row-value `IN` scans the whole table: 390 ms at a
+        million passages)."""
+        sql = "SELECT text FROM sections WHERE source = ? AND section_index = ?"
+        out = {}
+        for key in keys:
+            found = self.query(sql, key)
+            if found:
+                out[key] = found[0][0]
+        return out
 
     def named(self, refs: Iterable[str]) -> np.ndarray:
         """Rows of the letters known by any of `refs` (normalised document numbers)."""

@@ -111,7 +111,9 @@ class View:
             counts = ends - starts
             if not counts.sum():
                 continue
-            take = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
+            # starts[i], starts[i] + 1, ..., ends[i] - 1 for every i, without a Python loop
+            shift = starts - (np.cumsum(counts) - counts)
+            take = np.arange(counts.sum()) + np.repeat(shift, counts)
             vectors.append(np.asarray(segment.pairs[take], np.float32))
             owners.append(np.repeat(positions, counts))
         if not vectors:
@@ -196,6 +198,8 @@ class View:
 
 
 def _join(parts: list[np.ndarray], dtype) -> np.ndarray:
+    if len(parts) == 1:  # no copy: a question's BM25 scores are 4 MB at a million passages
+        return parts[0].astype(dtype, copy=False)
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
 
 
