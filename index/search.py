@@ -23,6 +23,7 @@ instead of the candidates: `bench/scale.py` measures how often both give the sam
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,16 @@ class Facets:
     dossiers: tuple[str, ...]
     first_date: str | None
     last_date: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Every alive chunk's score for one question (`Searcher.scores`), in index order."""
+
+    rows: np.ndarray  # the chunks' rows, ascending
+    letters: np.ndarray  # each chunk's letter: an index into `letter_ids`
+    letter_ids: tuple[str, ...]
+    values: np.ndarray  # float32; -inf where the filters exclude the chunk
 
 
 class Searcher:
@@ -117,26 +128,29 @@ class Searcher:
             for rank, (chunk, score) in enumerate(shown, start=1)
         ]
 
-    def scores(
-        self, question: str, filters: Filters = NO_FILTERS
-    ) -> tuple[tuple[Chunk, ...], np.ndarray]:
-        """Every chunk of the index with its score for `question`, in index order: the score
-        `search` ranks by, without routing (-inf where `filters` exclude the chunk).
+    def scores(self, question: str, filters: Filters = NO_FILTERS) -> Scores:
+        """Every alive chunk of the index with its score for `question`, in index order: the
+        score `search` ranks by, without routing (-inf where `filters` exclude the chunk).
 
         For watches (`brieven.watch`): they judge the chunks of new letters against the score
         distribution of the whole index, and a question naming a kamerstuk should not lift that
-        letter above meaning. Reads every chunk: slow on a large index."""
+        letter above meaning. Scores every vector (a second at a million passages) but reads no
+        passage: `chunks` reads those wanted."""
         view = self._current()
         alive = view.letter_rows()
-        by_row = view.chunks(alive)
-        chunks = tuple(by_row[int(row)] for row in alive)
-        out = np.full(len(chunks), -np.inf, np.float32)
+        letter_ids, codes = view.letters()
+        out = np.full(len(alive), -np.inf, np.float32)
         admitted = view.admitted(filters)
         wanted = alive if admitted is None else alive[admitted[alive]]
         if question.strip() and len(wanted):
             rows, scores = self._scores(view, question, filters, wanted, routed=False)
             out[np.searchsorted(alive, rows)] = scores
-        return chunks, out
+        return Scores(alive, codes[alive], letter_ids, out)
+
+    def chunks(self, rows: Sequence[int]) -> list[Chunk]:
+        """The chunks at `rows` (as `Scores.rows` gives them), in that order."""
+        by_row = self._current().chunks(rows)
+        return [by_row[int(row)] for row in rows]
 
     def exact_rows(self, question: str, k: int = 10, filters: Filters = NO_FILTERS) -> list[int]:
         """The rows of the `k` best chunks when every admitted chunk is a candidate: what the

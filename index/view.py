@@ -59,6 +59,8 @@ class View:
         self.pair_mean = share * _sum([s.pair_sum for s in self.segments], dimension) / pairs
         self._masks: dict[Filters, np.ndarray] = {}
         self._masks_lock = threading.Lock()
+        self._letters: tuple[tuple[str, ...], np.ndarray] | None = None
+        self._letters_lock = threading.Lock()
 
     def admitted(self, filters: Filters) -> np.ndarray | None:
         """Boolean mask of the alive rows `filters` admits, None when every row is admitted."""
@@ -146,23 +148,47 @@ class View:
         """The alive rows of one letter (of every letter when None), ascending."""
         if letter_id is None:
             return np.flatnonzero(self.alive)
-        sql = "SELECT row FROM passages WHERE letter_id = ?"
         found = [
-            np.asarray([row for (row,) in s.query(sql, (letter_id,))], np.int64) + self.offsets[i]
-            for i, s in enumerate(self.segments)
+            self._rows_of(segment, letter_id) + self.offsets[index]
+            for index, segment in enumerate(self.segments)
         ]
         rows = np.concatenate(found) if found else np.zeros(0, np.int64)
         return np.sort(rows[self.alive[rows]])
 
+    @staticmethod
+    def _rows_of(segment: Segment, letter_id: str) -> np.ndarray:
+        sql = "SELECT row FROM passages WHERE letter_id = ?"
+        return np.asarray([row for (row,) in segment.query(sql, (letter_id,))], np.int64)
+
     def first_rows(self) -> list[int]:
         """The first alive row of every letter, ascending."""
-        first: dict[str, int] = {}
+        letters = self.letters()[1]
+        rows = np.flatnonzero(self.alive & (letters >= 0))
+        _, first = np.unique(letters[rows], return_index=True)
+        return sorted(rows[first].tolist())
+
+    def letters(self) -> tuple[tuple[str, ...], np.ndarray]:
+        """Every letter id in the view, and each row's letter as an index into them (-1: none).
+        From one GROUP BY per segment, not a row at a time: 1 s at a million passages against
+        11 s; computed once per view."""
+        with self._letters_lock:
+            if self._letters is None:
+                self._letters = self._letter_codes()
+            return self._letters
+
+    def _letter_codes(self) -> tuple[tuple[str, ...], np.ndarray]:
+        ids: dict[str, int] = {}
+        codes = np.full(self.count, -1, np.int32)
+        sql = "SELECT letter_id, MIN(row), MAX(row), COUNT(*) FROM passages GROUP BY letter_id"
         for index, segment in enumerate(self.segments):
-            for row, letter_id in segment.query("SELECT row, letter_id FROM passages ORDER BY row"):
-                row += int(self.offsets[index])
-                if self.alive[row]:
-                    first.setdefault(letter_id, row)
-        return sorted(first.values())
+            offset = int(self.offsets[index])
+            for letter_id, first, last, count in segment.query(sql):
+                code = ids.setdefault(letter_id, len(ids))
+                if last - first + 1 == count:  # a file's rows are written together
+                    codes[offset + first : offset + last + 1] = code
+                else:
+                    codes[offset + self._rows_of(segment, letter_id)] = code
+        return tuple(ids), codes
 
     def neighbours(self, rows: Iterable[int]) -> list[int]:
         """`rows` with the rows before and after each in its segment (where they exist)."""
