@@ -100,7 +100,11 @@ class View:
         """Float32 passage vectors of `rows`, in that order."""
         out = np.empty((len(rows), self.manifest.dimension), np.float32)
         for index, positions, local in self._by_segment(rows):
-            out[positions] = self.segments[index].vectors[local]
+            vectors = self.segments[index].vectors
+            if len(local) > 1 and (np.diff(local) == 1).all():  # a run: read as one slice
+                out[positions] = vectors[local[0] : local[-1] + 1]
+            else:
+                out[positions] = vectors[local]
         return out
 
     def pairs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -217,8 +221,11 @@ class View:
 
     def _by_segment(self, rows: np.ndarray):
         """(segment index, positions in `rows`, local rows) for each segment `rows` touch."""
+        if len(self.segments) == 1:
+            yield 0, np.arange(len(rows)), rows
+            return
         owner = np.searchsorted(self.offsets, rows, side="right") - 1
-        for index in np.unique(owner):
+        for index in np.flatnonzero(np.bincount(owner, minlength=len(self.segments))):
             positions = np.flatnonzero(owner == index)
             yield int(index), positions, rows[positions] - self.offsets[index]
 
