@@ -141,7 +141,7 @@ def _real(source: Path) -> whole.IndexData:
     return whole.load(source)
 
 
-def _letters(real, repeat, take, rng, pair_starts, pair_hashes) -> list[update.NewFile]:
+def _letters(real, repeat, take, rng, pair_starts, pair_hashes) -> list[update.SourceFile]:
     """The first `take` real passages as new letters, file by file, with noisy vectors."""
     vectors = _noisy(real.vectors[:take], rng)
     pair_vectors = _noisy(real.pairs[: pair_starts[take]], rng)
@@ -157,7 +157,7 @@ def _letters(real, repeat, take, rng, pair_starts, pair_hashes) -> list[update.N
         sections = {(path, index): real.sections[(src, index)] for src, index in keys
                     if (src, index) in real.sections}  # fmt: skip
         record = store.FileRecord(f"synthetic-{repeat}", chunks[0].letter_id, count=len(rows))
-        parts.append(update.NewFile(
+        parts.append(update.SourceFile(
             path, record, chunks, sections, vectors[rows], pair_vectors[owned],
             np.diff(pair_starts)[rows].tolist(), [pair_hashes[p] for p in owned],
         ))  # fmt: skip
@@ -249,7 +249,7 @@ def _add_1000(directory: Path, searcher) -> float:
     segment = view.segments[0]
     rows = list(range(1000))
     chunks = [segment.chunks(rows)[row] for row in rows]
-    new = update.NewFile(
+    new = update.SourceFile(
         "added.txt", store.FileRecord("added", chunks[0].letter_id, count=1000), chunks, {},
         np.asarray(segment.vectors[:1000], np.float32), np.zeros((0, view.manifest.dimension)),
         [0] * 1000, [],

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -33,24 +33,27 @@ _COPY_BATCH = 20_000
 
 
 @dataclass(slots=True)
-class NewFile:
-    """A file read anew: its record (row range within its own passages), chunks and vectors."""
+class SourceFile:
+    """One source file of a build: taken over from the current index (`reused`), skipped
+    (`record.skipped` says why), or read anew, with its chunks, sections and, once embedded,
+    its vectors. Only files read anew are written (`commit`)."""
 
     path: str
-    record: store.FileRecord
-    chunks: list[Chunk]
-    sections: dict[tuple[str, int], str]
-    vectors: np.ndarray  # (len(chunks), dimension)
-    pairs: np.ndarray  # (pairs, dimension), in chunk order
-    pair_counts: list[int]  # pairs of each chunk
-    pair_hashes: list[int]  # `index.segment.text_hash` of each pair's text
+    record: store.FileRecord  # its rows within its own passages until written
+    chunks: list[Chunk] = field(default_factory=list)
+    sections: dict[tuple[str, int], str] = field(default_factory=dict)
+    vectors: np.ndarray | None = None  # (len(chunks), dimension); None until embedded
+    pairs: np.ndarray | None = None  # (pairs, dimension), in chunk order; None until embedded
+    pair_counts: list[int] = field(default_factory=list)  # pairs of each chunk
+    pair_hashes: list[int] = field(default_factory=list)  # `segment.text_hash` of pair texts
+    reused: bool = False
 
 
 def commit(
     index_dir: Path,
     previous: store.Generation | None,
     kept: dict[str, store.FileRecord],
-    new: Iterable[NewFile],
+    new: Iterable[SourceFile],
     manifest: IndexManifest,
     roots: Sequence[str],
 ) -> store.Generation:
@@ -75,7 +78,7 @@ def commit(
 
 
 def _write(
-    index_dir: Path, new: Iterable[NewFile], dimension: int, files: dict[str, store.FileRecord]
+    index_dir: Path, new: Iterable[SourceFile], dimension: int, files: dict[str, store.FileRecord]
 ) -> str | None:
     """Write the passages of `new` (read once, so a caller may make them as they go) into one
     new segment, record where each file's rows went in `files`; the segment's name, or None
@@ -105,8 +108,7 @@ def add_token_counts(index_dir: Path) -> int:
         return 0
     generation = store.open_generation(index_dir, files=False)
     return sum(
-        segment.add_token_counts(store.segment_dir(index_dir, name))
-        for name in generation.segments
+        segment.add_token_counts(store.segment_dir(index_dir, name)) for name in generation.segments
     )
 
 
