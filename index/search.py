@@ -39,7 +39,7 @@ from index.view import View
 
 NO_FILTERS = Filters()
 DEFAULT_RANKING = Ranking()
-CANDIDATES = 200  # nearest chunks per segment by approximate search
+CANDIDATES = 400  # nearest chunks per segment by approximate search (`index.ann.NPROBE`)
 LEXICAL = 50  # best chunks by BM25 added to the candidates
 _BATCH = 65_536
 
