@@ -18,10 +18,18 @@ real model and times real questions (those of bench/query.py, and of --questions
 - filtered_p50_ms: the same with a dossier filter (the dossier of about 1 passage in 100);
 - encode_p50_ms: the query encoding alone, for comparison: on a shared machine it is most of
   p50_ms and moves with the load;
+- search_p50_ms: the search alone, its question encoded beforehand;
 - recall_at_10: overlap of the top 10 chunks with those of an exact search over every passage,
   the same scoring otherwise (`Searcher.exact_rows`);
 - rss_mib: the peak RSS of that process, model included;
-- add_1000_s: writing 1,000 new passages (vectors given) as a new generation, and opening it.
+- add_1000_s: writing 1,000 new passages (vectors given) as a new generation, and opening it;
+- upgrade_s (only with --keep on an index that exists): bringing its segments up to this code's
+  format in place (`index.update.add_token_counts`, as `brieven build` does), 0 when they are.
+
+Writing streams: each repeat of the real passages is made as the writer takes it, so the vectors
+are never all in memory (writing 3M at once took 20 GB); what grows is the BM25 matrix, held until
+the segment is finished: peak RSS 1.0 GB at 300k passages (104 s on the loaded machine), about
+2.6 GB more per million.
 
 Thread contention is fixed at this edge, as in the CLI and app (`brieven.threads`).
 """
@@ -80,13 +88,20 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="brieven-scale-"))
     directory = args.dir or scratch / "index"
     started = time.perf_counter()
-    if not (args.keep and store.current_generation(directory)):
+    upgrade_s = None
+    if args.keep and store.current_generation(directory):
+        with store.build_lock(directory):  # an index kept from older code: as `brieven build`
+            update.add_token_counts(directory)
+        upgrade_s = round(time.perf_counter() - started, 1)
+    else:
         source = args.source or _sample_index(scratch)
         _stage("write", "--from", source, "--dir", directory, "--chunks", args.chunks)
     write_s = time.perf_counter() - started
     extra = ("--recall", args.recall, *(("--questions", args.questions) if args.questions else ()))
     figures = json.loads(_stage("measure", "--dir", directory, *extra))
     figures = {"chunks": args.chunks, **figures, "write_s": round(write_s, 1)}
+    if upgrade_s is not None:
+        figures["upgrade_s"] = upgrade_s
     if not args.keep:
         shutil.rmtree(scratch, ignore_errors=True)
     if args.json:
@@ -119,10 +134,12 @@ def write(source: Path, directory: Path, size: int) -> int:
     pair_counts = np.bincount(real.pair_rows, minlength=len(real.chunks))
     pair_starts = np.concatenate(([0], np.cumsum(pair_counts)))
     pair_hashes = [text_hash(t) for t in pairs.rows_of(real.chunks)[0]]
-    parts = []
-    for repeat in range(-(-size // len(real.chunks))):
-        take = min(len(real.chunks), size - repeat * len(real.chunks))
-        parts += _letters(real, repeat, take, rng, pair_starts, pair_hashes)
+    parts = (  # made as the writer takes them: 3M passages' vectors would not fit in memory
+        part
+        for repeat in range(-(-size // len(real.chunks)))
+        for part in _letters(real, repeat, min(len(real.chunks), size - repeat * len(real.chunks)),
+                             rng, pair_starts, pair_hashes)
+    )  # fmt: skip
     manifest = dataclasses.replace(real.manifest, format_version=store.FORMAT_VERSION,
                                    chunk_count=size)  # fmt: skip
     with store.build_lock(directory):
@@ -139,7 +156,7 @@ def _real(source: Path) -> whole.IndexData:
     return whole.load(source)
 
 
-def _letters(real, repeat, take, rng, pair_starts, pair_hashes) -> list[update.NewFile]:
+def _letters(real, repeat, take, rng, pair_starts, pair_hashes) -> list[update.SourceFile]:
     """The first `take` real passages as new letters, file by file, with noisy vectors."""
     vectors = _noisy(real.vectors[:take], rng)
     pair_vectors = _noisy(real.pairs[: pair_starts[take]], rng)
@@ -155,7 +172,7 @@ def _letters(real, repeat, take, rng, pair_starts, pair_hashes) -> list[update.N
         sections = {(path, index): real.sections[(src, index)] for src, index in keys
                     if (src, index) in real.sections}  # fmt: skip
         record = store.FileRecord(f"synthetic-{repeat}", chunks[0].letter_id, count=len(rows))
-        parts.append(update.NewFile(
+        parts.append(update.SourceFile(
             path, record, chunks, sections, vectors[rows], pair_vectors[owned],
             np.diff(pair_starts)[rows].tolist(), [pair_hashes[p] for p in owned],
         ))  # fmt: skip
@@ -193,6 +210,8 @@ def measure(directory: Path, questions: list[str], recall: int = RECALL_QUESTION
         searcher.search(question)
     whole_ms = _timed(searcher, questions, Filters())
     encode_ms = _timed_encoding(encoder, questions)
+    alone = Searcher(directory, _Encoded(encoder, questions), searcher._current(), searcher.choices)
+    search_ms = _timed(alone, questions, Filters())
     filtered_ms = _timed(searcher, questions, Filters(dossiers=(dossier,)))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     overlap = []
@@ -206,6 +225,7 @@ def measure(directory: Path, questions: list[str], recall: int = RECALL_QUESTION
         "p95_ms": round(p95, 1),
         "filtered_p50_ms": round(statistics.median(filtered_ms), 1),
         "encode_p50_ms": round(statistics.median(encode_ms), 1),
+        "search_p50_ms": round(statistics.median(search_ms), 1),
         "rss_mib": round(rss),
         "recall_at_10": round(float(np.mean(overlap)), 3),
         "add_1000_s": round(_add_1000(directory, searcher), 1),
@@ -230,6 +250,24 @@ def _timed(searcher, questions: list[str], filters: Filters) -> list[float]:
     return samples
 
 
+class _Encoded:
+    """`encoder` with `questions` encoded beforehand: a search without the model's time."""
+
+    def __init__(self, encoder, questions: list[str]) -> None:
+        self._encoder = encoder
+        self._known = dict(zip(questions, encoder.encode_query(questions), strict=True))
+        self.model_id, self.weights_hash = encoder.model_id, encoder.weights_hash
+        self.dimension = encoder.dimension
+
+    def encode_query(self, texts):
+        if all(text in self._known for text in texts):
+            return np.stack([self._known[text] for text in texts])
+        return self._encoder.encode_query(texts)
+
+    def encode_document(self, texts, progress=None):
+        return self._encoder.encode_document(texts, progress)
+
+
 def _timed_encoding(encoder, questions: list[str]) -> list[float]:
     """The query encoding alone: what the model costs of a search on this machine, now."""
     samples = []
@@ -247,7 +285,7 @@ def _add_1000(directory: Path, searcher) -> float:
     segment = view.segments[0]
     rows = list(range(1000))
     chunks = [segment.chunks(rows)[row] for row in rows]
-    new = update.NewFile(
+    new = update.SourceFile(
         "added.txt", store.FileRecord("added", chunks[0].letter_id, count=1000), chunks, {},
         np.asarray(segment.vectors[:1000], np.float32), np.zeros((0, view.manifest.dimension)),
         [0] * 1000, [],

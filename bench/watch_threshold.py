@@ -49,7 +49,7 @@ class Trial:
 
 
 def trials(searcher: Searcher, path: Path) -> list[Trial]:
-    chunks, _ = searcher.scores("x")
+    chunks = searcher.letter_chunks()  # in index order, as `Searcher.scores` gives them
     letter_of = np.array([c.letter_id for c in chunks])
     letters = sorted(set(letter_of))
     kamerstuk = {c.letter_id: c.kamerstuk for c in chunks}
@@ -66,7 +66,7 @@ def trials(searcher: Searcher, path: Path) -> list[Trial]:
         unrelated = random.Random(item["id"]).sample(others, UNRELATED)
         arriving = np.isin(letter_of, gold + unrelated)
         reference = ~arriving & ~np.isin(letter_of, sorted(copies))
-        _, raw = searcher.scores(item["question"])
+        raw = searcher.scores(item["question"]).values
         stood = standing(raw, reference)
 
         def best(values: np.ndarray, letter: str) -> float:

@@ -9,13 +9,13 @@ Incremental by design, so rebuilding after a small change takes seconds:
   hash of the text), only the rest go to the encoder; their passages go into one new segment;
 - a file no longer found drops out (its passages die in place); a file that failed before and is
   unchanged is reported again without being re-read.
-An index of the previous format (2) is upgraded first, its vectors kept (`index.legacy`).
+An index of the previous format (2) is upgraded first, its vectors kept (`index.legacy`); segments
+of format 3 written before passages' token counts were stored get them (`index.update`).
 The current index is never touched until the new generation is complete (see `index.store`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +37,7 @@ from brieven.kernel.types import Chunk, Letter
 from index import legacy, pairs, reuse, store, update
 from index.progress import Progress
 from index.segment import text_hash
+from index.update import SourceFile
 from ingest.chunk import chunk_letter
 from ingest.discover import find_files, sidecar_of
 from ingest.guard import DEFAULT_GUARD, GuardLimits, parse_all
@@ -62,21 +63,6 @@ class BuildReport:
     letters_changed: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
-class _Part:
-    """What one file contributes to the new index."""
-
-    path: str
-    record: store.FileRecord
-    chunks: list[Chunk]
-    sections: dict[tuple[str, int], str]
-    reused: bool = False  # taken over from the previous index, rows and all
-    vectors: np.ndarray | None = None  # None until embedded
-    pairs: np.ndarray | None = None  # sentence-pair vectors, None until embedded
-    pair_texts: list[str] = dataclasses.field(default_factory=list)
-    pair_counts: list[int] = dataclasses.field(default_factory=list)  # pairs of each chunk
-
-
 def build(
     paths: Sequence[Path | str],
     index_dir: Path | str,
@@ -96,6 +82,7 @@ def build(
     index_dir = Path(index_dir)
     with store.build_lock(index_dir, wait=wait):
         store.remove_stale(index_dir)
+        update.add_token_counts(index_dir)
         upgraded = _upgraded(index_dir, encoder)
         previous = upgraded or _previous(index_dir, encoder)
         fingerprint = ingest_fingerprint(limits)
@@ -129,7 +116,7 @@ def build(
         roots = tuple(str(p) for p in paths)
         changed = previous is None or not _unchanged(previous, manifest, kept, fresh, roots)
         if changed:
-            update.commit(index_dir, previous, kept, [_new_file(p) for p in fresh], manifest, roots)
+            update.commit(index_dir, previous, kept, fresh, manifest, roots)
             store.remove_stale(index_dir)
         return BuildReport(
             files_seen=len(files),
@@ -145,7 +132,7 @@ def build(
         )
 
 
-def _changed(indexed: list[_Part], previous: store.Generation | None) -> tuple[str, ...]:
+def _changed(indexed: list[SourceFile], previous: store.Generation | None) -> tuple[str, ...]:
     """The letters of files new to the index or changed in content; a file re-read only because
     the ingest code changed is not new to a reader."""
     old = previous.files if previous is not None else {}
@@ -182,20 +169,20 @@ def ingest_fingerprint(limits: ParseLimits) -> str:
     return digest.hexdigest()[:16]
 
 
-def _part(path: Path, previous: store.Generation | None) -> _Part:
+def _part(path: Path, previous: store.Generation | None) -> SourceFile:
     """The file taken over from `previous` when unchanged there, else an empty part to read."""
     if path.exists() and not path.is_file():  # reading a pipe or device could block for ever
         reason = "not a regular file (a pipe, socket or device)"
-        return _Part(str(path), store.FileRecord("", skipped=reason), [], {})
+        return SourceFile(str(path), store.FileRecord("", skipped=reason))
     try:
         content_hash = file_hash(path)
     except OSError as err:
         reason = f"cannot be read: {err.strerror or err}"
-        return _Part(str(path), store.FileRecord("", skipped=reason), [], {})
+        return SourceFile(str(path), store.FileRecord("", skipped=reason))
     old = previous.files.get(str(path)) if previous is not None else None
     if old is not None and old.content_hash == content_hash:
-        return _Part(str(path), old, [], {}, reused=True)
-    return _Part(str(path), store.FileRecord(content_hash), [], {})
+        return SourceFile(str(path), old, reused=True)
+    return SourceFile(str(path), store.FileRecord(content_hash))
 
 
 def _upgraded(index_dir: Path, encoder: Encoder) -> store.Generation | None:
@@ -218,7 +205,9 @@ def _previous(index_dir: Path, encoder: Encoder) -> store.Generation | None:
     return previous
 
 
-def _read_all(parts: list[_Part], limits: ParseLimits, guard: GuardLimits, progress: bool) -> None:
+def _read_all(
+    parts: list[SourceFile], limits: ParseLimits, guard: GuardLimits, progress: bool
+) -> None:
     """Parse and chunk, in place, every part neither taken over nor skipped."""
     todo = {
         part.path: index
@@ -232,23 +221,23 @@ def _read_all(parts: list[_Part], limits: ParseLimits, guard: GuardLimits, progr
             bar.update()
 
 
-def _read(part: _Part, result: Letter | ParseError) -> _Part:
+def _read(part: SourceFile, result: Letter | ParseError) -> SourceFile:
     path, content_hash = part.path, part.record.content_hash
     if isinstance(result, ReaderLimitError):
         content_hash = ""  # not remembered as unreadable: tried again next build
     if isinstance(result, ParseError):
-        return _Part(path, store.FileRecord(content_hash, skipped=result.reason), [], {})
+        return SourceFile(path, store.FileRecord(content_hash, skipped=result.reason))
     try:
         chunks = chunk_letter(result)
     except ParseError as err:
-        return _Part(path, store.FileRecord(content_hash, skipped=err.reason), [], {})
+        return SourceFile(path, store.FileRecord(content_hash, skipped=err.reason))
     except Exception as err:  # a chunker bug on a hostile letter must not stop the build
         reason = f"could not be read ({type(err).__name__}: {err})"
-        return _Part(path, store.FileRecord(content_hash, skipped=reason), [], {})
+        return SourceFile(path, store.FileRecord(content_hash, skipped=reason))
     if not chunks:
-        return _Part(path, store.FileRecord(content_hash, skipped="no text found"), [], {})
+        return SourceFile(path, store.FileRecord(content_hash, skipped="no text found"))
     record = store.FileRecord(content_hash, letter_id=result.id, count=len(chunks))
-    return _Part(path, record, chunks, _sections(result, chunks))
+    return SourceFile(path, record, chunks, _sections(result, chunks))
 
 
 def _sections(letter: Letter, chunks: list[Chunk]) -> dict[tuple[str, int], str]:
@@ -261,7 +250,7 @@ def _sections(letter: Letter, chunks: list[Chunk]) -> dict[tuple[str, int], str]
 
 
 def _embed(
-    parts: list[_Part],
+    parts: list[SourceFile],
     previous: store.Generation | None,
     index_dir: Path,
     encoder: Encoder,
@@ -271,40 +260,30 @@ def _embed(
     identical text. Returns how many chunk texts and pair texts went to the encoder."""
     if not parts:
         return 0, 0
+    texts_of = []  # each part's sentence-pair texts
     for part in parts:
-        part.pair_texts, rows = pairs.rows_of(part.chunks)
+        texts, rows = pairs.rows_of(part.chunks)
+        texts_of.append(texts)
         part.pair_counts = np.bincount(rows, minlength=len(part.chunks)).tolist()
+        part.pair_hashes = [text_hash(text) for text in texts]
     chunk_texts = dict.fromkeys(chunk.embed_text for part in parts for chunk in part.chunks)
-    pair_texts = dict.fromkeys(text for part in parts for text in part.pair_texts)
+    pair_texts = dict.fromkeys(text for texts in texts_of for text in texts)
     known = reuse.stored_vectors(index_dir, previous, [*chunk_texts, *pair_texts])
     chunk_todo = [text for text in chunk_texts if text not in known]
-    pair_todo = [t for t in pair_texts if t not in known and t not in set(chunk_todo)]
+    pair_todo = [t for t in pair_texts if t not in known and t not in chunk_texts]
     todo = chunk_todo + pair_todo
     if todo:
         with Progress(len(todo), "embed", "text", enabled=progress) as bar:
             vectors = encoder.encode_document(todo, progress=bar.update)
         known |= dict(zip(todo, np.asarray(vectors, dtype=np.float32), strict=True))
     empty = np.zeros((0, encoder.dimension), np.float32)
-    for part in parts:
+    for part, texts in zip(parts, texts_of, strict=True):
         part.vectors = np.stack([known[chunk.embed_text] for chunk in part.chunks])
-        part.pairs = np.stack([known[t] for t in part.pair_texts]) if part.pair_texts else empty
+        part.pairs = np.stack([known[t] for t in texts]) if texts else empty
     return len(chunk_todo), len(pair_todo)
 
 
-def _new_file(part: _Part) -> update.NewFile:
-    return update.NewFile(
-        path=part.path,
-        record=part.record,
-        chunks=part.chunks,
-        sections=part.sections,
-        vectors=part.vectors,
-        pairs=part.pairs,
-        pair_counts=part.pair_counts,
-        pair_hashes=[text_hash(text) for text in part.pair_texts],
-    )
-
-
-def _corpus_hash(parts: list[_Part]) -> str:
+def _corpus_hash(parts: list[SourceFile]) -> str:
     corpus = hashlib.sha256()
     for part in sorted(parts, key=lambda part: part.path):
         corpus.update(f"{part.path}\0{part.record.content_hash}\n".encode())

@@ -75,7 +75,7 @@ def upgrade(index_dir: Path, encoder: Encoder) -> store.Generation | None:
         chunks = list(data.chunks[rows])
         keys = {(chunk.source, chunk.section_index) for chunk in chunks}
         new.append(
-            update.NewFile(
+            update.SourceFile(
                 path=path,
                 record=record,
                 chunks=chunks,

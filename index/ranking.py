@@ -112,10 +112,13 @@ def identities(chunk: Chunk) -> set[str]:
 def centred(vectors: np.ndarray, mean: np.ndarray, query: np.ndarray) -> np.ndarray:
     """Cosines of `query` to each of `vectors` after `mean` (a share of the vectors' mean,
     `Ranking.centre`) is taken out of both."""
+    # |v - m| and (v - m).(q - m) from v.v, v.m and v.(q - m): the same figures without a
+    # shifted copy of `vectors` (1.5 GB when a watch scores a million passages).
     moved = query - mean
-    shifted = vectors - mean
-    norms = np.linalg.norm(shifted, axis=1) * np.linalg.norm(moved)
-    return (shifted @ moved) / np.maximum(norms, 1e-12)
+    dots = vectors @ np.stack([moved, mean], axis=1)
+    squares = np.einsum("ij,ij->i", vectors, vectors) - 2 * dots[:, 1] + mean @ mean
+    norms = np.sqrt(np.maximum(squares, 0)) * np.linalg.norm(moved)
+    return (dots[:, 0] - mean @ moved) / np.maximum(norms, 1e-12)
 
 
 def question_share(text: str) -> float:

@@ -15,8 +15,10 @@ Layout of a segment folder `seg-*/` (row r is the r-th passage everywhere):
     pair_starts.npy  int64, rows + 1
     columns.npz      per row: date (int32 YYYYMMDD, 0 unknown), doc_type and dossier (codes
                      into segment.json's lists, -1 none), question_share (of its sentences),
-                     text_hash (of the embedded text); per pair: pair_hash. Loaded whole: at a
-                     million passages 30 MB, read in tens of milliseconds.
+                     text_hash (of the embedded text), tokens (cl100k tokens of the shown text,
+                     for `index.context`; absent in segments written before 2026-12-02 until
+                     `add_token_counts` gives it them); per pair: pair_hash. Loaded whole: at a
+                     million passages 34 MB, read in tens of milliseconds.
     ann.faiss        IVF index of the vectors, for segments of `index.ann.IVF_MIN` rows or more
     lexical/         BM25 of the passages (`index.bm25`)
     segment.json     counts, dimension, vector sums (for centring), doc types, dossiers;
@@ -25,6 +27,7 @@ Layout of a segment folder `seg-*/` (row r is the r-th passage everywhere):
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -36,18 +39,17 @@ from pathlib import Path
 import numpy as np
 
 from brieven.kernel.errors import IndexMismatchError
-from brieven.kernel.links import links_from_dict, links_to_dict
-from brieven.kernel.types import Chunk, Footnote
-from index import ann, bm25, ranking
+from brieven.kernel.tokens import count_tokens
+from brieven.kernel.types import Chunk
+from index import ann, bm25, ranking, store
 
 META = "segment.json"
 DATABASE = "passages.sqlite"
-_CHUNK_FIELDS = ("id", "letter_id", "title", "date", "kamerstuk", "dossier", "doc_type", "url",
-                 "source", "section_index", "section_number", "section_title", "page_first",
-                 "page_last", "footnotes", "text", "embed_text", "sender", "reference",
-                 "ocr", "links")  # fmt: skip
+# One column per Chunk field (lists and objects as JSON text), and `dossier` (derived, indexed).
+_COLUMNS = (*(field.name for field in dataclasses.fields(Chunk)), "dossier")
+_JSON = {"pages", "footnotes", "links"}
 _SCHEMA = f"""
-CREATE TABLE passages (row INTEGER PRIMARY KEY, {", ".join(_CHUNK_FIELDS)});
+CREATE TABLE passages (row INTEGER PRIMARY KEY, {", ".join(_COLUMNS)});
 CREATE TABLE sections (source TEXT, section_index INTEGER, text TEXT,
                        PRIMARY KEY (source, section_index)) WITHOUT ROWID;
 CREATE TABLE refs (ref TEXT, letter_id TEXT);
@@ -91,7 +93,7 @@ class Writer:
         self._letters: set[str] = set()
         self._vocab: dict[str, dict[str, int]] = {"doc_types": {}, "dossiers": {}}
         self._lexical = bm25.Writer()
-        self._asked: dict[str, float] = {}
+        self._measures = _Measures()
 
     def add(
         self,
@@ -106,7 +108,7 @@ class Writer:
         vectors by later builds)."""
         rows = range(self.count, self.count + len(chunks))
         self._db.executemany(
-            f"INSERT INTO passages VALUES (?{', ?' * len(_CHUNK_FIELDS)})",
+            f"INSERT INTO passages VALUES (?{', ?' * len(_COLUMNS)})",
             ((row, *chunk_row(chunk)) for row, chunk in zip(rows, chunks, strict=True)),
         )
         for chunk in chunks:
@@ -119,7 +121,9 @@ class Writer:
         self._append("date", np.int32, (date_number(c.date) for c in chunks))
         self._append("doc_type", np.int32, (self._code("doc_types", c.doc_type) for c in chunks))
         self._append("dossier", np.int32, (self._code("dossiers", c.dossier) for c in chunks))
-        self._append("question_share", np.float32, (self._question_share(c.text) for c in chunks))
+        measures = [self._measures(chunk.text) for chunk in chunks]
+        self._append("question_share", np.float32, (share for share, _ in measures))
+        self._append("tokens", np.int32, (size for _, size in measures))
         self._append("text_hash", np.int64, (text_hash(c.embed_text) for c in chunks))
         self._append("pair_hash", np.int64, pair_hashes)
         self._pair_counts.append(np.asarray(pair_counts, np.int64))
@@ -170,14 +174,6 @@ class Writer:
                 with open(path, "rb") as written:
                     os.fsync(written.fileno())
 
-    def _question_share(self, text: str) -> float:
-        """`ranking.question_share`, once per distinct text (boilerplate repeats)."""
-        if len(self._asked) > 200_000:
-            self._asked.clear()
-        if text not in self._asked:
-            self._asked[text] = ranking.question_share(text)
-        return self._asked[text]
-
     def _append(self, name: str, dtype, values: Iterable) -> None:
         self._columns.setdefault(name, []).append(np.fromiter(values, dtype))
 
@@ -188,34 +184,43 @@ class Writer:
         return codes.setdefault(value, len(codes))
 
 
+class _Measures:
+    """`ranking.question_share` and cl100k token count of a shown text, once per distinct text
+    (boilerplate, and `bench/scale.py`'s passages, repeat)."""
+
+    CACHE = 200_000
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[float, int]] = {}
+
+    def __call__(self, text: str) -> tuple[float, int]:
+        found = self._known.get(text)
+        if found is None:
+            if len(self._known) >= self.CACHE:
+                self._known.clear()
+            found = self._known[text] = (ranking.question_share(text), count_tokens(text))
+        return found
+
+
 def chunk_row(chunk: Chunk) -> tuple:
-    pages = chunk.pages or (None, None)
-    notes = json.dumps(
-        [{"number": n.number, "text": n.text, "urls": list(n.urls)} for n in chunk.footnotes],
-        ensure_ascii=False,
+    """The values of `_COLUMNS` for `chunk`: its JSON form (`index.store.chunk_to_dict`)."""
+    fields = store.chunk_to_dict(chunk)
+    fields["dossier"] = chunk.dossier
+    return tuple(
+        json.dumps(fields[name], ensure_ascii=False) if name in _JSON else fields[name]
+        for name in _COLUMNS
     )
-    fields = (chunk.id, chunk.letter_id, chunk.title, chunk.date, chunk.kamerstuk, chunk.dossier,
-              chunk.doc_type, chunk.url, chunk.source, chunk.section_index, chunk.section_number,
-              chunk.section_title, pages[0], pages[1], notes, chunk.text)  # fmt: skip
-    links = json.dumps(links_to_dict(chunk.links)) if chunk.links else None
-    return (*fields, chunk.embed_text, chunk.sender, chunk.reference, int(chunk.ocr), links)
 
 
-def chunk_from_row(row: Sequence) -> Chunk:
-    (id_, letter_id, title, date, kamerstuk, _dossier, doc_type, url, source, section_index,
-     section_number, section_title, first, last, notes, text, embed_text, sender, reference,
-     ocr, links) = row  # fmt: skip
-    footnotes = tuple(
-        Footnote(number=n["number"], text=n["text"], urls=tuple(n["urls"]))
-        for n in json.loads(notes)
-    )
-    links = links_from_dict(json.loads(links)) if links else None
-    return Chunk(id=id_, letter_id=letter_id, title=title, date=date, kamerstuk=kamerstuk,
-                 doc_type=doc_type, url=url, source=source, section_index=section_index,
-                 section_number=section_number, section_title=section_title,
-                 pages=(first, last) if first is not None else None, footnotes=footnotes,
-                 text=text, embed_text=embed_text, sender=sender, reference=reference,
-                 ocr=bool(ocr), links=links)  # fmt: skip
+def chunk_from_row(names: Sequence[str], values: Sequence) -> Chunk:
+    """The Chunk of a `passages` row read with its column `names`."""
+    fields = dict(zip(names, values, strict=True))
+    for name in _JSON.intersection(fields):
+        fields[name] = json.loads(fields[name]) if fields[name] is not None else None
+    if "page_first" in fields:  # segments written before 2026-12-02 kept pages in two columns
+        first, last = fields.pop("page_first"), fields.pop("page_last")
+        fields["pages"] = (first, last) if first is not None else None
+    return store.chunk_from_dict(fields)
 
 
 class Segment:
@@ -247,22 +252,24 @@ class Segment:
         return json.loads((Path(directory) / META).read_text(encoding="utf-8"))["count"]
 
     def query(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = self._local.db = sqlite3.connect(self._uri, uri=True)
-        return db.execute(sql, parameters).fetchall()
+        return self._connection().execute(sql, parameters).fetchall()
 
     def chunks(self, rows: Sequence[int]) -> dict[int, Chunk]:
-        """The passages at `rows` (those that exist), by row."""
+        """The passages at `rows` (those that exist), by row: one query per 500 rows."""
         found = {}
         for start in range(0, len(rows), 500):
             part = [int(r) for r in rows[start : start + 500]]
             marks = ",".join("?" * len(part))
-            sql = f"SELECT row, {', '.join(_CHUNK_FIELDS)} FROM passages WHERE row IN ({marks})"
-            found.update((row[0], chunk_from_row(row[1:])) for row in self.query(sql, part))
+            cursor = self._connection().execute(
+                f"SELECT * FROM passages WHERE row IN ({marks})", part
+            )
+            names = [column[0] for column in cursor.description]
+            found.update((row[0], chunk_from_row(names, row)) for row in cursor)
         return found
 
     def section_texts(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """One primary-key lookup per key (a row-value `IN` scans the whole table: 390 ms at a
+        million passages)."""
         sql = "SELECT text FROM sections WHERE source = ? AND section_index = ?"
         out = {}
         for key in keys:
@@ -282,6 +289,39 @@ class Segment:
     def source_rows(self, source: str) -> np.ndarray:
         sql = "SELECT row FROM passages WHERE source = ?"
         return np.asarray([row for (row,) in self.query(sql, (source,))], dtype=np.int64)
+
+    def _connection(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = sqlite3.connect(self._uri, uri=True)
+        return db
+
+
+def add_token_counts(directory: Path) -> bool:
+    """Give a segment written before token counts were stored (before 2026-12-02) its `tokens`
+    column, counted from the passages' texts; False when it has one. Nothing is embedded: at a
+    million passages this reads their texts once (about 5 minutes where all differ, 8-13 s
+    where they repeat). `columns.npz` is replaced atomically, so readers see the old or the new
+    file, both complete; a reader without the column counts at query time (`index.search`)."""
+    directory = Path(directory)
+    with np.load(directory / "columns.npz") as stored:
+        columns = {name: stored[name] for name in stored.files}
+    if "tokens" in columns:
+        return False
+    db = sqlite3.connect(f"file:{directory / DATABASE}?mode=ro", uri=True)
+    try:
+        texts = db.execute("SELECT text FROM passages ORDER BY row")
+        measured = _Measures()
+        columns["tokens"] = np.fromiter((measured(text)[1] for (text,) in texts), np.int32)
+    finally:
+        db.close()
+    staging = directory / "columns.npz.tmp"
+    with open(staging, "wb") as out:
+        np.savez(out, **columns)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(staging, directory / "columns.npz")
+    return True
 
 
 def _check(directory: Path, meta: dict) -> None:

@@ -39,7 +39,7 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -61,6 +61,7 @@ _TMP_SEG_PREFIX = ".tmp-seg-"
 _MANIFEST = "manifest.json"
 _LISTING = "segments.json"
 _FILES = "files.json"
+_CHUNK_FIELDS = tuple(field.name for field in fields(Chunk))
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,17 +194,27 @@ def _read_manifest(path: Path) -> IndexManifest:
 
 
 def chunk_from_dict(row: dict) -> Chunk:
-    footnotes = tuple(
+    """The Chunk `chunk_to_dict` gave `row` (as JSON or a segment's SQLite row gives it back):
+    keys that are no Chunk field are ignored, missing ones take the field's default."""
+    values = {name: row[name] for name in _CHUNK_FIELDS if name in row}
+    values["footnotes"] = tuple(
         Footnote(number=f["number"], text=f["text"], urls=tuple(f["urls"]))
         for f in row["footnotes"]
     )
-    pages = tuple(row["pages"]) if row["pages"] is not None else None
-    links = links_from_dict(row.get("links"))
-    return Chunk(**{**row, "footnotes": footnotes, "pages": pages, "links": links})
+    values["pages"] = tuple(row["pages"]) if row["pages"] is not None else None
+    values["links"] = links_from_dict(row.get("links"))
+    values["ocr"] = bool(row.get("ocr"))  # SQLite gives 0 or 1
+    return Chunk(**values)
 
 
 def chunk_to_dict(chunk: Chunk) -> dict:
-    return asdict(chunk)
+    """`chunk` as JSON values, what `dataclasses.asdict` gives (at a quarter of its cost, which
+    was most of writing a segment's SQLite rows); the one field-by-field form of a Chunk on disk
+    (JSON lines, and a segment's SQLite columns, `index.segment.chunk_row`)."""
+    row = {name: getattr(chunk, name) for name in _CHUNK_FIELDS}
+    row["footnotes"] = [asdict(note) for note in chunk.footnotes]
+    row["links"] = asdict(chunk.links) if chunk.links is not None else None
+    return row
 
 
 # -- writing ---------------------------------------------------------------------------------

@@ -16,14 +16,15 @@ read, or a quarter of all rows are dead, every alive passage is copied into one 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
-from dataclasses import dataclass
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from brieven.kernel.types import Chunk, IndexManifest
-from index import store
+from index import segment, store
 from index.segment import Segment, Writer
 
 MAX_SEGMENTS = 8
@@ -32,44 +33,38 @@ _COPY_BATCH = 20_000
 
 
 @dataclass(slots=True)
-class NewFile:
-    """A file read anew: its record (row range within its own passages), chunks and vectors."""
+class SourceFile:
+    """One source file of a build: taken over from the current index (`reused`), skipped
+    (`record.skipped` says why), or read anew, with its chunks, sections and, once embedded,
+    its vectors. Only files read anew are written (`commit`)."""
 
     path: str
-    record: store.FileRecord
-    chunks: list[Chunk]
-    sections: dict[tuple[str, int], str]
-    vectors: np.ndarray  # (len(chunks), dimension)
-    pairs: np.ndarray  # (pairs, dimension), in chunk order
-    pair_counts: list[int]  # pairs of each chunk
-    pair_hashes: list[int]  # `index.segment.text_hash` of each pair's text
+    record: store.FileRecord  # its rows within its own passages until written
+    chunks: list[Chunk] = field(default_factory=list)
+    sections: dict[tuple[str, int], str] = field(default_factory=dict)
+    vectors: np.ndarray | None = None  # (len(chunks), dimension); None until embedded
+    pairs: np.ndarray | None = None  # (pairs, dimension), in chunk order; None until embedded
+    pair_counts: list[int] = field(default_factory=list)  # pairs of each chunk
+    pair_hashes: list[int] = field(default_factory=list)  # `segment.text_hash` of pair texts
+    reused: bool = False
 
 
 def commit(
     index_dir: Path,
     previous: store.Generation | None,
     kept: dict[str, store.FileRecord],
-    new: Sequence[NewFile],
+    new: Iterable[SourceFile],
     manifest: IndexManifest,
     roots: Sequence[str],
 ) -> store.Generation:
     """Write and swap in the generation of `kept` (records pointing into `previous`'s segments,
-    skipped files included) plus `new`. Call while holding the build lock."""
+    skipped files included) plus `new` (read once, in order). Call while holding the build
+    lock."""
     files = dict(kept)
     segments = list(previous.segments) if previous else []
-    if any(part.chunks for part in new):
-        with store.new_segment(index_dir) as staging:
-            writer = Writer(staging, manifest.dimension)
-            for part in new:
-                first = writer.count
-                writer.add(
-                    part.chunks, part.vectors, part.pairs, part.pair_counts, part.pair_hashes
-                )
-                writer.add_sections(part.sections.items())
-                name = committed_name(staging)
-                files[part.path] = dataclasses.replace(part.record, first=first, segment=name)
-            writer.finish()
-        segments.append(committed_name(staging))
+    written = _write(index_dir, new, manifest.dimension, files)
+    if written is not None:
+        segments.append(written)
     counts = _counts(index_dir, segments)
     alive = _alive(files, segments, counts)
     generation = store.Generation(manifest, tuple(segments), alive, files, tuple(roots))
@@ -80,6 +75,41 @@ def commit(
         generation = _without_empty(generation)
     name = store.write(index_dir, generation)
     return dataclasses.replace(generation, name=name)
+
+
+def _write(
+    index_dir: Path, new: Iterable[SourceFile], dimension: int, files: dict[str, store.FileRecord]
+) -> str | None:
+    """Write the passages of `new` (read once, so a caller may make them as they go) into one
+    new segment, record where each file's rows went in `files`; the segment's name, or None
+    (nothing written) when `new` holds no passage."""
+    parts = (part for part in new if part.chunks)
+    head = next(parts, None)
+    if head is None:
+        return None
+    with store.new_segment(index_dir) as staging:
+        writer = Writer(staging, dimension)
+        name = committed_name(staging)
+        for part in itertools.chain([head], parts):
+            first = writer.count
+            writer.add(part.chunks, part.vectors, part.pairs, part.pair_counts, part.pair_hashes)
+            writer.add_sections(part.sections.items())
+            files[part.path] = dataclasses.replace(part.record, first=first, segment=name)
+        writer.finish()
+    return name
+
+
+def add_token_counts(index_dir: Path) -> int:
+    """Give the current generation's segments the token counts older ones lack, in place
+    (`index.segment.add_token_counts`); how many needed them. Call while holding the build lock."""
+    if store.current_generation(index_dir) is None:
+        return 0
+    if store.read_manifest(index_dir).format_version != store.FORMAT_VERSION:
+        return 0
+    generation = store.open_generation(index_dir, files=False)
+    return sum(
+        segment.add_token_counts(store.segment_dir(index_dir, name)) for name in generation.segments
+    )
 
 
 def committed_name(staging: Path) -> str:

@@ -23,12 +23,18 @@ def seed():
     return letter, chunks, context.Neighbours(chunks), sections
 
 
+def passages(chunks, neighbours, rows, scores, k, mode, sections):
+    """`context.passages` with the token counts an index stores."""
+    sizes = [count_tokens(chunk.text) for chunk in chunks]
+    return context.passages(chunks, neighbours, rows, scores, k, mode, sections, sizes)
+
+
 @pytest.mark.parametrize("known", [True, False], ids=["cut from section", "chunks joined"])
 def test_merged_passage_is_one_unbroken_stretch_of_its_section(seed, known):
     letter, chunks, neighbours, sections = seed
     sections = sections if known else {}
     for row, hit in enumerate(chunks):
-        [(shown, score)] = context.passages(chunks, neighbours, [row], [0.5], 1, "both", sections)
+        [(shown, score)] = passages(chunks, neighbours, [row], [0.5], 1, "both", sections)
         assert score == 0.5 and shown.id == hit.id
         assert hit.text in shown.text
         # The sentence consecutive chunks share appears once: the merge is a slice of the section.
@@ -40,7 +46,7 @@ def test_next_takes_the_following_chunk_and_the_union_of_footnotes(seed):
     _, chunks, neighbours, sections = seed
     row = next(r for r, c in enumerate(chunks) if c.footnotes and neighbours.after[r] is not None)
     following = chunks[neighbours.after[row]]
-    [(shown, _)] = context.passages(chunks, neighbours, [row], [1.0], 1, "next", sections)
+    [(shown, _)] = passages(chunks, neighbours, [row], [1.0], 1, "next", sections)
     assert shown.text.startswith(chunks[row].text)
     assert shown.text.endswith(following.text[-80:])
     expected = list(dict.fromkeys(n.number for n in chunks[row].footnotes + following.footnotes))
@@ -49,12 +55,12 @@ def test_next_takes_the_following_chunk_and_the_union_of_footnotes(seed):
 
 def test_no_chunk_is_shown_twice_and_adjacent_hits_become_one_passage(seed):
     _, chunks, neighbours, sections = seed
-    shown = context.passages(
+    shown = passages(
         chunks, neighbours, [5, 6, 20], [0.9, 0.8, 0.7], 3, "adjacent", sections
     )
     assert [c.id for c, _ in shown] == [chunks[5].id, chunks[20].id]
     assert chunks[6].text[-80:] in shown[0][0].text
-    plain = context.passages(chunks, neighbours, [5, 6, 20], [0.9, 0.8, 0.7], 3, "off", sections)
+    plain = passages(chunks, neighbours, [5, 6, 20], [0.9, 0.8, 0.7], 3, "off", sections)
     assert [c for c, _ in plain] == [chunks[5], chunks[6], chunks[20]]
 
 

@@ -12,6 +12,7 @@ from index import store, update, whole
 from index.build import build
 from index.search import Searcher
 from index.segment import Segment, Writer
+from index.view import View
 from ingest.chunk import chunk_letter
 from ingest.parse import parse
 
@@ -77,3 +78,44 @@ def test_every_field_of_a_chunk_comes_back_from_a_segment(tmp_path):
     writer.add([chunk], np.ones((1, 4)), np.zeros((0, 4)), [0], [])
     writer.finish()
     assert Segment(tmp_path / "segment").chunks([0]) == {0: chunk}
+
+
+def test_letters_and_scores_after_a_change_read_the_alive_rows_only(tmp_path, fake_encoder):
+    index_dir, _, after = changed_corpus(tmp_path, fake_encoder)
+    searcher = Searcher.open(index_dir, fake_encoder)
+    every = searcher.letter_chunks()
+    first = {}
+    for chunk in every:
+        first.setdefault(chunk.letter_id, chunk)
+    letters = searcher.letters()
+    assert sorted(c.id for c in letters) == sorted(c.id for c in first.values())
+    assert len(letters) == after.manifest.letter_count == 2
+    changed = next(c for c in letters if c.source.endswith(OTHER.name))
+    assert "tramverbinding" in " ".join(c.text for c in searcher.letter_chunks(changed.letter_id))
+
+    scored = searcher.scores("nieuwe tramverbinding naar Den Haag")
+    assert [scored.letter_ids[code] for code in scored.letters] == [c.letter_id for c in every]
+    assert searcher.chunks(scored.rows) == every
+    best = searcher.chunks(scored.rows[[int(np.argmax(scored.values))]])[0]
+    assert "tramverbinding" in best.text
+
+
+def test_a_letter_whose_rows_are_not_together_is_still_one_letter(tmp_path, fake_encoder):
+    chunks = chunk_letter(parse(SEED))[:3]
+    other = [
+        dataclasses.replace(c, letter_id="other", id=f"other#{i}") for i, c in enumerate(chunks)
+    ]
+    rows = [chunks[0], other[0], chunks[1], other[1], chunks[2]]
+    writer = Writer(tmp_path / "segments" / "seg-a", fake_encoder.dimension)
+    vectors = fake_encoder.encode_document([c.embed_text for c in rows])
+    writer.add(rows, vectors, np.zeros((0, fake_encoder.dimension)), [0] * len(rows), [])
+    writer.finish()
+    manifest = store.new_manifest(fake_encoder, len(rows), 2, "")
+    alive = np.array([True, True, False, True, True])
+    generation = store.Generation(manifest, ("seg-a",), (alive,), {}, ())
+    view = View(tmp_path, generation, {}, 0.5)
+
+    letter_ids, codes = view.letters()
+    assert [letter_ids[code] for code in codes] == [c.letter_id for c in rows]
+    assert view.first_rows() == [0, 1]
+    assert view.letter_rows(chunks[0].letter_id).tolist() == [0, 4]

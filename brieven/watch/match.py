@@ -20,7 +20,7 @@ had arrived last (`standing_apart`).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 import numpy as np
 
@@ -70,22 +70,24 @@ def find(
 ) -> list[Match]:
     """The matches of `watch` among `letters` (letter ids; None: every letter of the index),
     best first. Letters that the watch's filters exclude never match."""
-    chunks, scores = searcher.scores(watch.question, watch.filters)
+    scored = searcher.scores(watch.question, watch.filters)
+    scores, groups = scored.values, scored.letters
     if letters is None:  # backfill: each letter judged against all the others
-        new = np.ones(len(chunks), dtype=bool)
-        codes: dict[str, int] = {}
-        groups = np.fromiter((codes.setdefault(c.letter_id, len(codes)) for c in chunks), np.int64,
-                             len(chunks))
+        new = np.ones(len(scores), dtype=bool)
         standings = standing_apart(scores, groups)
     else:
         wanted = set(letters)
-        new = np.fromiter((c.letter_id in wanted for c in chunks), bool, len(chunks))
+        codes = [code for code, letter in enumerate(scored.letter_ids) if letter in wanted]
+        new = np.isin(groups, codes)
         standings = standing(scores, ~new)
     threshold = DEFAULT_MIN_SCORE if watch.min_score is None else watch.min_score
     above = np.flatnonzero(new & (standings >= threshold))
     rows_by_letter: dict[str, list[int]] = {}
     for row in above[np.argsort(-standings[above], kind="stable")]:
-        rows_by_letter.setdefault(chunks[row].letter_id, []).append(int(row))
+        letter = scored.letter_ids[groups[row]]
+        rows_by_letter.setdefault(letter, []).append(int(row))
+    cited = [row for rows in rows_by_letter.values() for row in rows[:PASSAGES]]
+    chunks = dict(zip(cited, searcher.chunks(scored.rows[cited]), strict=True))
     found_at = now()
     return [
         _match(watch.name, letter_id, rows[:PASSAGES], chunks, standings, found_at)
@@ -97,7 +99,7 @@ def _match(
     name: str,
     letter_id: str,
     rows: list[int],
-    chunks: tuple[Chunk, ...],
+    chunks: Mapping[int, Chunk],
     standings: np.ndarray,
     found_at: str,
 ) -> Match:
