@@ -65,7 +65,7 @@ class Nearest:
     """Candidate rows of one segment for a question vector; read-only and thread-safe."""
 
     def __init__(self, directory: Path, vectors: np.ndarray) -> None:
-        self._vectors = vectors  # float16, memory-mapped
+        self._vectors = vectors  # float16 rows, read on demand (`index.rowfile`)
         path = Path(directory) / FILE
         self._ivf = faiss.read_index(str(path), faiss.IO_FLAG_MMAP) if path.exists() else None
         self._dense = None if self._ivf else np.asarray(vectors, dtype=np.float32)

@@ -9,7 +9,7 @@ Layout of a segment folder `seg-*/` (row r is the r-th passage everywhere):
     passages.sqlite  table `passages` (rowid = row; indexed on letter, date, type, dossier and
                      source), `sections` (full text of every indexed section), `refs` (the
                      document numbers each letter is known by, for questions that name one)
-    vectors.f16      float16 passage vectors, row-major, memory-mapped (`index.ann`)
+    vectors.f16      float16 passage vectors, row-major, read by row (`index.rowfile`, `index.ann`)
     pairs.f16        float16 sentence-pair vectors (`index.pairs`); pairs of row r are
                      `pair_starts[r]:pair_starts[r+1]`
     pair_starts.npy  int64, rows + 1
@@ -42,6 +42,7 @@ from brieven.kernel.errors import IndexMismatchError
 from brieven.kernel.tokens import count_tokens
 from brieven.kernel.types import Chunk
 from index import ann, bm25, ranking, store
+from index.rowfile import RowFile
 
 META = "segment.json"
 DATABASE = "passages.sqlite"
@@ -340,7 +341,7 @@ def _check(directory: Path, meta: dict) -> None:
             )
 
 
-def _vectors(path: Path, count: int, dimension: int) -> np.ndarray:
+def _vectors(path: Path, count: int, dimension: int) -> np.ndarray | RowFile:
     if not count:
         return np.zeros((0, dimension), dtype=np.float16)
-    return np.memmap(path, np.float16, "r", shape=(count, dimension))
+    return RowFile(path, count, dimension)
