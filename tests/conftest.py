@@ -89,3 +89,14 @@ def real_index(tmp_path_factory, real_encoder) -> Path:
     index_dir = tmp_path_factory.mktemp("real") / "index"
     build([LETTERS], index_dir, real_encoder, progress=False)
     return index_dir
+
+
+class CountingEncoder(FakeEncoder):
+    """A fake encoder that remembers every text it embedded."""
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+
+    def encode_document(self, texts, progress=None):
+        self.embedded.extend(texts)
+        return super().encode_document(texts, progress)

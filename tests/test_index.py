@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import LETTERS, SEED, FakeEncoder, copy_letters
+from conftest import LETTERS, SEED, CountingEncoder, FakeEncoder, copy_letters
 
 from brieven.kernel.errors import (
     EmptyIndexError,
@@ -34,16 +34,6 @@ QUESTIONS = [
     "motie verzoekt de regering",
 ]
 
-
-class CountingEncoder(FakeEncoder):
-    """A fake encoder that remembers every text it embedded."""
-
-    def __init__(self) -> None:
-        self.embedded: list[str] = []
-
-    def encode_document(self, texts, progress=None):
-        self.embedded.extend(texts)
-        return super().encode_document(texts, progress)
 
 
 class OtherModel(FakeEncoder):

@@ -11,21 +11,12 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import FIXTURES, FakeEncoder
+from conftest import FIXTURES, CountingEncoder, FakeEncoder
 
 from brieven.kernel.errors import IndexMismatchError
 from index import legacy, pairs, store, whole
 from index.build import build
 from index.search import Searcher
-
-
-class CountingEncoder(FakeEncoder):
-    def __init__(self) -> None:
-        self.embedded: list[str] = []
-
-    def encode_document(self, texts, progress=None):
-        self.embedded += list(texts)
-        return super().encode_document(texts, progress)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import FIXTURES, FakeEncoder
+from conftest import FIXTURES, CountingEncoder, FakeEncoder
 
 from brieven.kernel.tokens import count_tokens
 from index import store, update
@@ -24,14 +24,6 @@ from index.view import View
 
 QUESTION = "infectieziektenbestrijding"
 
-
-class CountingEncoder(FakeEncoder):
-    def __init__(self) -> None:
-        self.embedded: list[str] = []
-
-    def encode_document(self, texts, progress=None):
-        self.embedded += list(texts)
-        return super().encode_document(texts, progress)
 
 
 @pytest.fixture
