@@ -16,14 +16,11 @@ import streamlit as st
 from conftest import LETTERS, FakeEncoder
 from streamlit.testing.v1 import AppTest
 from test_app import visible
-from test_fetch import MOTIE, start_api
-from test_links import JSON
+from test_links import fetch_with_links
 
 from brieven.letter_view import dossier_documents
 from index.build import build
 from index.search import Searcher
-from ingest.fetch.download import fetch
-from ingest.fetch.odata import Query
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 SAME_DOSSIER = LETTERS / "moties_xml" / "kst-19637-3481.xml"
@@ -33,14 +30,7 @@ ANSWERS = sorted((LETTERS / "aanhangsel_antwoorden_pdf").glob("*.pdf"))
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("links")
-    fake = start_api()
-    fake.serve(f"Document({MOTIE})/Zaak", (200, fake.page("zaak_2025Z17647.json"), JSON))
-    fake.serve("Stemming", (200, fake.page("stemming_2025Z17647.json"), JSON))
-    try:
-        fetch(Query(), folder / "fetched", api_url=fake.root, progress=False)
-    finally:
-        fake.server.shutdown()
-        fake.server.server_close()
+    fetch_with_links(folder / "fetched")
     for path in [SAME_DOSSIER, *ANSWERS]:
         shutil.copyfile(path, folder / path.name)
     build([folder], folder / "index", FakeEncoder(), progress=False)

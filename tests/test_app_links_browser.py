@@ -11,11 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import LETTERS
 from test_app_browser import CHROMIUM, CHROMIUM_ARGS, _serve
-from test_fetch import MOTIE, start_api
-from test_links import JSON
-
-from ingest.fetch.download import fetch
-from ingest.fetch.odata import Query
+from test_links import fetch_with_links
 
 pytestmark = pytest.mark.slow
 
@@ -27,14 +23,7 @@ def links_url(real_encoder, tmp_path_factory):
     from index.build import build
 
     folder = tmp_path_factory.mktemp("links-browser")
-    fake = start_api()
-    fake.serve(f"Document({MOTIE})/Zaak", (200, fake.page("zaak_2025Z17647.json"), JSON))
-    fake.serve("Stemming", (200, fake.page("stemming_2025Z17647.json"), JSON))
-    try:
-        fetch(Query(), folder / "fetched", api_url=fake.root, progress=False)
-    finally:
-        fake.server.shutdown()
-        fake.server.server_close()
+    fetch_with_links(folder / "fetched")
     shutil.copyfile(LETTERS / "moties_xml" / "kst-19637-3481.xml", folder / "kst-19637-3481.xml")
     build([folder], folder / "index", real_encoder, progress=False)
     with _serve(folder / "index", folder / "streamlit.log") as url:

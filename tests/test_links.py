@@ -7,6 +7,7 @@ Against the local server of tests/test_fetch.py serving the recorded samples in 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import FakeEncoder
@@ -35,6 +36,17 @@ def api():
 def serve_links(api, zaak: str, stemming: str = "stemming_2025Z17647.json") -> None:
     api.serve(f"Document({MOTIE})/Zaak", (200, api.page(zaak), JSON))
     api.serve("Stemming", (200, api.page(stemming), JSON))
+
+
+def fetch_with_links(folder: Path) -> None:
+    """`brieven fetch` of the recorded listing into `folder`, the motie with its Zaak and vote."""
+    fake = start_api()
+    serve_links(fake, "zaak_2025Z17647.json")
+    try:
+        fetch(Query(), folder, api_url=fake.root, progress=False)
+    finally:
+        fake.server.shutdown()
+        fake.server.server_close()
 
 
 def sidecar_of(folder, name: str) -> dict:
