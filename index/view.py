@@ -100,11 +100,7 @@ class View:
         """Float32 passage vectors of `rows`, in that order."""
         out = np.empty((len(rows), self.manifest.dimension), np.float32)
         for index, positions, local in self._by_segment(rows):
-            vectors = self.segments[index].vectors
-            if len(local) > 1 and (np.diff(local) == 1).all():  # a run: read as one slice
-                out[positions] = vectors[local[0] : local[-1] + 1]
-            else:
-                out[positions] = vectors[local]
+            out[positions] = self.segments[index].vectors[local]  # runs: one read each
         return out
 
     def pairs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
