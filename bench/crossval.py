@@ -53,7 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import learn
 import rerank
-from replay import Params, Precomputed, hit_ranks, reciprocal, replay_searcher, variants
+from replay import Params, Precomputed, hit_ranks, reciprocal, replay_searcher, use, variants
 
 from brieven.answer import compose  # noqa: E402
 from index.evaluate import EvalReport, evaluate  # noqa: E402
@@ -72,6 +72,7 @@ GRID = {
     "centre": (0.0, 0.5),
     "question_penalty": (0.0, 0.05),
     "lexical_nl": (0.0, 0.05, 0.1),
+    "context_budget": (450, 550, 800),
 }
 # The value that turns each choice off (or back to what it was before it was tried), for the
 # ablation.
@@ -83,6 +84,7 @@ OFF = {
     "question_penalty": 0.0,
     "lexical_nl": 0.0,
     "routing": False,
+    "context_budget": 450,
 }
 
 
@@ -141,6 +143,7 @@ def report_for(
     by_text = {q.question: p for q, p in zip(questions, params, strict=True)}
 
     def search(question: str, k: int):
+        use(replay, by_text[question][0])
         replay.score = lambda text: pre.combine(text, *by_text[text])
         return replay.search(question, k)
 
@@ -233,7 +236,8 @@ def second_stage(pre, questions, fold, first, replay):
             if dropped is not None:
                 w[dropped] = 0.0
             part = [questions[i] for i in members]
-            ranks[members] = hit_ranks(replay, part, lambda q, p=params, w=w: pre.combine(q, p, w))
+            score = lambda q, p=params, w=w: pre.combine(q, p, w)  # noqa: E731
+            ranks[members] = hit_ranks(replay, part, score, params=params)
             for i in members:
                 chosen[i] = (params, w)
         rr = reciprocal(ranks)
@@ -272,7 +276,7 @@ def _cached_ranks(path, grid, questions, replay, pre) -> np.ndarray:
         if str(saved["key"]) == key:
             return saved["ranks"]
     ranks = np.stack(
-        [hit_ranks(replay, questions, lambda q, p=p: pre.combine(q, p)) for p in grid]
+        [hit_ranks(replay, questions, lambda q, p=p: pre.combine(q, p), params=p) for p in grid]
     )
     if path is not None:
         np.savez(path, key=np.array(key), ranks=ranks)

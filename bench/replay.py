@@ -50,6 +50,7 @@ class Params:
     lexical_nl: float = _SHIPPED.lexical_weight_nl
     lexical_en: float = _SHIPPED.lexical_weight_en
     routing: bool = _SHIPPED.routing
+    context_budget: int = _SHIPPED.context_budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,11 +197,21 @@ def replay_searcher(pre: Precomputed) -> Replay:
     return replay
 
 
-def hit_ranks(replay: Replay, questions: Sequence[Question], score, k: int = 10) -> np.ndarray:
-    """Rank of the first hit per question (0 when none in the first k) under `score`."""
+def hit_ranks(
+    replay: Replay, questions: Sequence[Question], score, k: int = 10, params: Params | None = None
+) -> np.ndarray:
+    """Rank of the first hit per question (0 when none in the first k) under `score`, with
+    passages widened as `params` say (as the searcher's choices when None)."""
+    if params is not None:
+        use(replay, params)
     replay.score = score
     ranks = [judge(q, replay.search(q.question, k)).hit_rank or 0 for q in questions]
     return np.array(ranks)
+
+
+def use(replay: Replay, params: Params) -> None:
+    """Show passages as `params` say: what of them acts after scoring."""
+    replay.choices = dataclasses.replace(replay.choices, context_budget=params.context_budget)
 
 
 def reciprocal(ranks: np.ndarray) -> np.ndarray:

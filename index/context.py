@@ -11,9 +11,9 @@ re-embedding, a hit is therefore shown merged with neighbours of its own section
 - "both": the hit takes the preceding and the following chunk;
 - "off": chunks are shown as they are.
 
-A merged passage stays within `MERGED_BUDGET` cl100k tokens, judged by each chunk's token count
-as the index stores it (`index.segment`): counting them per question cost 66 ms of a 182 ms
-search at a million passages. A chunk already shown in a
+A merged passage stays within a budget of cl100k tokens (`index.ranking.Ranking.context_budget`),
+judged by each chunk's token count as the index stores it (`index.segment`): counting them per
+question cost 66 ms of a 182 ms search at a million passages. A chunk already shown in a
 higher-ranked passage is never shown again, so the passages returned are distinct. The merged
 passage is the hit chunk with the merged text (the sentence consecutive chunks share is kept
 once), the union of their pages and their footnotes in order; its score is the hit's score.
@@ -27,7 +27,6 @@ from collections.abc import Mapping, Sequence
 from brieven.kernel.types import Chunk
 
 CONTEXTS = ("off", "adjacent", "next", "both")
-MERGED_BUDGET = 450  # cl100k tokens of shown text in one merged passage
 
 
 class Neighbours:
@@ -55,11 +54,13 @@ def passages(
     mode: str,
     sections: Mapping[tuple[str, int], str],
     sizes: Sequence[int],
+    budget: int,
 ) -> list[tuple[Chunk, float]]:
     """The first k distinct passages of the ranked candidate `rows`, widened by `mode`.
 
     `sections` maps (source, section index) to the section's text, from which merged text is cut;
-    `sizes[i]` is the cl100k token count of `chunks[i].text`.
+    `sizes[i]` is the cl100k token count of `chunks[i].text`; a neighbour joins only while the
+    merged passage stays within `budget` tokens.
     """
     candidates = set(rows)
     shown: set[int] = set()
@@ -69,7 +70,7 @@ def passages(
             break
         if row in shown:
             continue
-        group = _group(sizes, neighbours, row, mode, candidates, shown)
+        group = _group(sizes, neighbours, row, mode, candidates, shown, budget)
         shown.update(group)
         hit = chunks[row]
         section = sections.get((hit.source, hit.section_index), "")
@@ -77,7 +78,7 @@ def passages(
     return out
 
 
-def _group(sizes, neighbours, row, mode, candidates, shown) -> list[int]:
+def _group(sizes, neighbours, row, mode, candidates, shown, budget) -> list[int]:
     """The rows shown for the hit `row`, in text order."""
     if mode == "off":
         return [row]
@@ -89,7 +90,7 @@ def _group(sizes, neighbours, row, mode, candidates, shown) -> list[int]:
         if other is None or other in shown or (mode == "adjacent" and other not in candidates):
             continue
         cost = sizes[other]
-        if size + cost > MERGED_BUDGET:
+        if size + cost > budget:
             continue
         group = [*group, other] if side == "after" else [other, *group]
         size += cost

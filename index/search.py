@@ -279,6 +279,7 @@ class Searcher:
             mode,
             sections,
             sizes,
+            self.choices.context_budget,
         )
 
     def _current(self) -> View:

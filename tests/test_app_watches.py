@@ -28,14 +28,15 @@ def own_index(index_dir, tmp_path, monkeypatch):
 
 def test_a_link_with_question_filters_and_k_opens_that_search(app, index_dir, monkeypatch):
     monkeypatch.setenv("BRIEVEN_INDEX", str(index_dir))
-    app.query_params = {"q": STAFF, "k": "2", "type": "Motie"}
+    # The seed letter: more passages of its type than k (the motie's chunks show as one).
+    app.query_params = {"q": STAFF, "k": "2", "type": "Brief regering"}
     app.run()
     assert not app.exception
     assert app.text_input[0].value == STAFF
-    assert app.sidebar.multiselect[0].value == ["Motie"]
+    assert app.sidebar.multiselect[0].value == ["Brief regering"]
     lines = citations(app)
     assert len(lines) == 2
-    assert all(" · Motie · " in line for line in lines)
+    assert all(" · Brief regering · " in line for line in lines)
 
 
 def test_a_search_writes_its_permalink_into_the_address(app, index_dir, monkeypatch):

@@ -7,6 +7,7 @@ import pytest
 from brieven.kernel.tokens import count_tokens
 from index import context
 from index.build import build
+from index.ranking import Ranking
 from index.search import Searcher
 from ingest.chunk import chunk_letter
 from ingest.parse import parse
@@ -23,10 +24,12 @@ def seed():
     return letter, chunks, context.Neighbours(chunks), sections
 
 
-def passages(chunks, neighbours, rows, scores, k, mode, sections):
-    """`context.passages` with the token counts an index stores."""
+def passages(chunks, neighbours, rows, scores, k, mode, sections, budget=None):
+    """`context.passages` with the token counts an index stores, within the shipped budget
+    unless `budget` is given."""
     sizes = [count_tokens(chunk.text) for chunk in chunks]
-    return context.passages(chunks, neighbours, rows, scores, k, mode, sections, sizes)
+    budget = Ranking().context_budget if budget is None else budget
+    return context.passages(chunks, neighbours, rows, scores, k, mode, sections, sizes, budget)
 
 
 @pytest.mark.parametrize("known", [True, False], ids=["cut from section", "chunks joined"])
@@ -39,7 +42,7 @@ def test_merged_passage_is_one_unbroken_stretch_of_its_section(seed, known):
         assert hit.text in shown.text
         # The sentence consecutive chunks share appears once: the merge is a slice of the section.
         assert shown.text in letter.sections[hit.section_index].text
-        assert count_tokens(shown.text) <= max(context.MERGED_BUDGET, count_tokens(hit.text))
+        assert count_tokens(shown.text) <= max(Ranking().context_budget, count_tokens(hit.text))
 
 
 def test_next_takes_the_following_chunk_and_the_union_of_footnotes(seed):
@@ -51,6 +54,21 @@ def test_next_takes_the_following_chunk_and_the_union_of_footnotes(seed):
     assert shown.text.endswith(following.text[-80:])
     expected = list(dict.fromkeys(n.number for n in chunks[row].footnotes + following.footnotes))
     assert [n.number for n in shown.footnotes] == expected
+
+
+def test_the_budget_decides_which_neighbours_join(seed):
+    _, chunks, neighbours, sections = seed
+    row = next(
+        r for r in range(len(chunks)) if None not in (neighbours.before[r], neighbours.after[r])
+    )
+    # The following chunk is offered first, then the preceding one.
+    sizes = [count_tokens(chunks[r].text) for r in (row, neighbours.after[row])]
+    for budget, joined in ((sizes[0], 0), (sum(sizes), 1), (10_000, 2)):
+        [(shown, _)] = passages(chunks, neighbours, [row], [1.0], 1, "both", sections, budget)
+        around = (neighbours.after[row], neighbours.before[row])[:joined]
+        assert all(chunks[r].text[-60:] in shown.text for r in around)
+        assert count_tokens(shown.text) <= budget
+        assert (shown == chunks[row]) == (joined == 0)
 
 
 def test_no_chunk_is_shown_twice_and_adjacent_hits_become_one_passage(seed):
