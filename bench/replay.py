@@ -47,6 +47,7 @@ class Params:
     centre: float = _SHIPPED.centre
     pairs: bool = _SHIPPED.sentence_pairs
     question_penalty: float = _SHIPPED.question_penalty
+    density_weight: float = _SHIPPED.density_weight
     lexical_nl: float = _SHIPPED.lexical_weight_nl
     lexical_en: float = _SHIPPED.lexical_weight_en
     routing: bool = _SHIPPED.routing
@@ -82,6 +83,7 @@ class Precomputed:
         self.chunks = tuple(by_row[int(row)] for row in self.rows)
         self.chunk_count = len(self.chunks)
         self.question_shares = view.question_shares[self.rows]
+        self.densities = view.densities[self.rows]
         neighbours = context.Neighbours(self.chunks)
         self.layout = rerank.Layout(self.chunks, neighbours.before, neighbours.after)
         self.vectors = view.vectors(self.rows)
@@ -132,6 +134,7 @@ class Precomputed:
             raised[pool] = np.maximum(chunk[pool], s.pair[scale, params.centre][pool])
         weight = params.lexical_en if s.english else params.lexical_nl
         first = raised - params.question_penalty * self.question_shares + weight * s.lexical
+        first = first - params.density_weight * self.densities
         return Parts(first, chunk, raised, s.lexical, s.english, s.named)
 
     def combine(self, question: str, params: Params, weights: np.ndarray | None = None):

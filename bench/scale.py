@@ -24,7 +24,7 @@ real model and times real questions (those of bench/query.py, and of --questions
 - rss_mib: the peak RSS of that process, model included;
 - add_1000_s: writing 1,000 new passages (vectors given) as a new generation, and opening it;
 - upgrade_s (only with --keep on an index that exists): bringing its segments up to this code's
-  format in place (`index.update.add_token_counts`, as `brieven build` does), 0 when they are.
+  format in place (`index.update.add_missing_columns`, as `brieven build` does), 0 when they are.
 
 Writing streams: each repeat of the real passages is made as the writer takes it, so the vectors
 are never all in memory (writing 3M at once took 20 GB); what grows is the BM25 matrix, held until
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     upgrade_s = None
     if args.keep and store.current_generation(directory):
         with store.build_lock(directory):  # an index kept from older code: as `brieven build`
-            update.add_token_counts(directory)
+            update.add_missing_columns(directory)
         upgrade_s = round(time.perf_counter() - started, 1)
     else:
         source = args.source or _sample_index(scratch)

@@ -10,7 +10,8 @@ Incremental by design, so rebuilding after a small change takes seconds:
 - a file no longer found drops out (its passages die in place); a file that failed before and is
   unchanged is reported again without being re-read.
 An index of the previous format (2) is upgraded first, its vectors kept (`index.legacy`); segments
-of format 3 written before passages' token counts were stored get them (`index.update`).
+of format 3 written before passages' token counts or densities were stored get them
+(`index.update`).
 The current index is never touched until the new generation is complete (see `index.store`).
 """
 
@@ -82,7 +83,7 @@ def build(
     index_dir = Path(index_dir)
     with store.build_lock(index_dir, wait=wait):
         store.remove_stale(index_dir)
-        update.add_token_counts(index_dir)
+        update.add_missing_columns(index_dir)
         upgraded = _upgraded(index_dir, encoder)
         previous = upgraded or _previous(index_dir, encoder)
         fingerprint = ingest_fingerprint(limits)

@@ -235,6 +235,7 @@ class Searcher:
         if choices.sentence_pairs and len(rows):
             scores = self._raise_by_pairs(view, rows, scores, query)
         scores = scores - choices.question_penalty * view.question_shares[rows]
+        scores = scores - choices.density_weight * view.densities[rows]
         if lexical is not None and lexical.max() > 0:
             scores = scores + weight * lexical[rows] / lexical.max()
         if len(named):

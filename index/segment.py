@@ -16,9 +16,10 @@ Layout of a segment folder `seg-*/` (row r is the r-th passage everywhere):
     columns.npz      per row: date (int32 YYYYMMDD, 0 unknown), doc_type and dossier (codes
                      into segment.json's lists, -1 none), question_share (of its sentences),
                      text_hash (of the embedded text), tokens (cl100k tokens of the shown text,
-                     for `index.context`; absent in segments written before 2026-12-02 until
-                     `add_token_counts` gives it them); per pair: pair_hash. Loaded whole: at a
-                     million passages 34 MB, read in tens of milliseconds.
+                     for `index.context`), density (`index.density`); a segment written before
+                     a column was stored lacks it until `add_missing_columns` gives it; per
+                     pair: pair_hash. Loaded whole: at a million passages 38 MB, read in tens
+                     of milliseconds.
     ann.faiss        IVF index of the vectors, for segments of `index.ann.IVF_MIN` rows or more
     lexical/         BM25 of the passages (`index.bm25`)
     segment.json     counts, dimension, vector sums (for centring), doc types, dossiers;
@@ -41,7 +42,7 @@ import numpy as np
 from brieven.kernel.errors import IndexMismatchError
 from brieven.kernel.tokens import count_tokens
 from brieven.kernel.types import Chunk
-from index import ann, bm25, ranking, store
+from index import ann, bm25, density, ranking, store
 from index.rowfile import RowFile
 
 META = "segment.json"
@@ -76,11 +77,24 @@ def date_number(date: str | None) -> int:
     return int(date.replace("-", "")[:8]) if date else 0
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Indexed:
+    """What a new segment needs to know of the passages an index holds already: an even sample
+    of their vectors (float32), how many there are and the sum of their vectors."""
+
+    sample: np.ndarray
+    count: int
+    vector_sum: np.ndarray
+
+
 class Writer:
     """Writes one segment into an empty folder, batch by batch; `finish` completes it."""
 
-    def __init__(self, directory: Path, dimension: int) -> None:
+    def __init__(self, directory: Path, dimension: int, indexed: Indexed | None = None) -> None:
+        """`indexed`: the passages the index holds besides this segment, which its densities
+        are measured against too (`index.density`)."""
         self.directory = Path(directory)
+        self.indexed = indexed
         self.directory.mkdir(parents=True, exist_ok=True)
         self.dimension = dimension
         self.count = self.pairs = 0
@@ -152,12 +166,12 @@ class Writer:
         self._lexical.finish(self.directory)
         starts = np.concatenate(([0], np.cumsum(np.concatenate([[0], *self._pair_counts]))[1:]))
         np.save(self.directory / "pair_starts.npy", starts.astype(np.int64))
-        np.savez(
-            self.directory / "columns.npz",
-            **{name: np.concatenate(parts) for name, parts in self._columns.items()},
-        )
+        columns = {name: np.concatenate(parts) for name, parts in self._columns.items()}
         vectors = np.memmap(self.directory / "vectors.f16", np.float16, "r",
                             shape=(self.count, self.dimension)) if self.count else None  # fmt: skip
+        if vectors is not None:
+            columns["density"] = self._densities(vectors)
+        np.savez(self.directory / "columns.npz", **columns)
         if vectors is not None:
             ann.write(self.directory, vectors)
         meta = {
@@ -174,6 +188,15 @@ class Writer:
             if path.is_file():
                 with open(path, "rb") as written:
                     os.fsync(written.fileno())
+
+    def _densities(self, vectors) -> np.ndarray:
+        """`index.density` of this segment's rows, centred as the ranking centres
+        (`Ranking.centre` of the mean vector of this segment and the indexed passages)."""
+        none = Indexed(np.zeros((0, self.dimension), np.float32), 0, np.zeros(self.dimension))
+        indexed = self.indexed or none
+        total = self._sums[0] + indexed.vector_sum
+        mean = ranking.Ranking().centre * total / max(self.count + indexed.count, 1)
+        return density.densities(vectors, mean.astype(np.float32), indexed.sample, indexed.count)
 
     def _append(self, name: str, dtype, values: Iterable) -> None:
         self._columns.setdefault(name, []).append(np.fromiter(values, dtype))
@@ -298,24 +321,25 @@ class Segment:
         return db
 
 
-def add_token_counts(directory: Path) -> bool:
-    """Give a segment written before token counts were stored (before 2026-12-02) its `tokens`
-    column, counted from the passages' texts; False when it has one. Nothing is embedded: at a
-    million passages this reads their texts once (about 5 minutes where all differ, 8-13 s
-    where they repeat). `columns.npz` is replaced atomically, so readers see the old or the new
-    file, both complete; a reader without the column counts at query time (`index.search`)."""
+def add_missing_columns(directory: Path) -> bool:
+    """Give a segment written before a column was stored its `tokens` (before 2026-12-02,
+    counted from the passages' texts) and `density` (before 2026-12-03, from its vectors);
+    False when it has both. Nothing is embedded: at a million passages this reads their texts
+    once (about 5 minutes where all differ, 8-13 s where they repeat) and their vectors once.
+    `columns.npz` is replaced atomically, so readers see the old or the new file, both
+    complete; a reader without `tokens` counts at query time (`index.search`), one without
+    `density` ranks without it."""
     directory = Path(directory)
     with np.load(directory / "columns.npz") as stored:
         columns = {name: stored[name] for name in stored.files}
-    if "tokens" in columns:
+    if "tokens" in columns and "density" in columns:
         return False
-    db = sqlite3.connect(f"file:{directory / DATABASE}?mode=ro", uri=True)
-    try:
-        texts = db.execute("SELECT text FROM passages ORDER BY row")
-        measured = _Measures()
-        columns["tokens"] = np.fromiter((measured(text)[1] for (text,) in texts), np.int32)
-    finally:
-        db.close()
+    if "tokens" not in columns:
+        columns["tokens"] = _token_counts(directory)
+    if "density" not in columns:
+        opened = Segment(directory)
+        centre = ranking.Ranking().centre * opened.vector_sum / max(opened.count, 1)
+        columns["density"] = density.densities(opened.vectors, centre.astype(np.float32))
     staging = directory / "columns.npz.tmp"
     with open(staging, "wb") as out:
         np.savez(out, **columns)
@@ -323,6 +347,16 @@ def add_token_counts(directory: Path) -> bool:
         os.fsync(out.fileno())
     os.replace(staging, directory / "columns.npz")
     return True
+
+
+def _token_counts(directory: Path) -> np.ndarray:
+    db = sqlite3.connect(f"file:{directory / DATABASE}?mode=ro", uri=True)
+    try:
+        texts = db.execute("SELECT text FROM passages ORDER BY row")
+        measured = _Measures()
+        return np.fromiter((measured(text)[1] for (text,) in texts), np.int32)
+    finally:
+        db.close()
 
 
 def _check(directory: Path, meta: dict) -> None:

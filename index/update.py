@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from brieven.kernel.types import Chunk, IndexManifest
-from index import segment, store
+from index import density, segment, store
 from index.segment import Segment, Writer
 
 MAX_SEGMENTS = 8
@@ -62,7 +62,8 @@ def commit(
     lock."""
     files = dict(kept)
     segments = list(previous.segments) if previous else []
-    written = _write(index_dir, new, manifest.dimension, files)
+    indexed = _indexed(index_dir, previous)
+    written = _write(index_dir, new, manifest.dimension, files, indexed)
     if written is not None:
         segments.append(written)
     counts = _counts(index_dir, segments)
@@ -78,7 +79,11 @@ def commit(
 
 
 def _write(
-    index_dir: Path, new: Iterable[SourceFile], dimension: int, files: dict[str, store.FileRecord]
+    index_dir: Path,
+    new: Iterable[SourceFile],
+    dimension: int,
+    files: dict[str, store.FileRecord],
+    indexed: segment.Indexed | None,
 ) -> str | None:
     """Write the passages of `new` (read once, so a caller may make them as they go) into one
     new segment, record where each file's rows went in `files`; the segment's name, or None
@@ -88,7 +93,7 @@ def _write(
     if head is None:
         return None
     with store.new_segment(index_dir) as staging:
-        writer = Writer(staging, dimension)
+        writer = Writer(staging, dimension, indexed)
         name = committed_name(staging)
         for part in itertools.chain([head], parts):
             first = writer.count
@@ -99,16 +104,18 @@ def _write(
     return name
 
 
-def add_token_counts(index_dir: Path) -> int:
-    """Give the current generation's segments the token counts older ones lack, in place
-    (`index.segment.add_token_counts`); how many needed them. Call while holding the build lock."""
+def add_missing_columns(index_dir: Path) -> int:
+    """Give the current generation's segments the columns older ones lack (token counts,
+    densities), in place (`index.segment.add_missing_columns`); how many needed them. Call while
+    holding the build lock."""
     if store.current_generation(index_dir) is None:
         return 0
     if store.read_manifest(index_dir).format_version != store.FORMAT_VERSION:
         return 0
     generation = store.open_generation(index_dir, files=False)
     return sum(
-        segment.add_token_counts(store.segment_dir(index_dir, name)) for name in generation.segments
+        segment.add_missing_columns(store.segment_dir(index_dir, name))
+        for name in generation.segments
     )
 
 
@@ -135,6 +142,28 @@ def _without_empty(generation: store.Generation) -> store.Generation:
         segments=tuple(generation.segments[i] for i in keep),
         alive=tuple(generation.alive[i] for i in keep),
     )
+
+
+def _indexed(index_dir: Path, previous: store.Generation | None) -> segment.Indexed | None:
+    """An even sample of the alive passages of `previous` (at most `density.REFERENCE`), for
+    the densities of a segment written beside them; None when there are none."""
+    if previous is None:
+        return None
+    alive = np.flatnonzero(np.concatenate(previous.alive)) if previous.alive else np.zeros(0)
+    if not len(alive):
+        return None
+    picked = alive[np.unique(np.linspace(0, len(alive) - 1, min(len(alive), density.REFERENCE))
+                             .astype(np.int64))]  # fmt: skip
+    opened = [Segment(store.segment_dir(index_dir, name)) for name in previous.segments]
+    offsets = np.cumsum([0] + [s.count for s in opened])
+    parts, total = [], np.zeros(previous.manifest.dimension)
+    for i, opened_segment in enumerate(opened):
+        rows = picked[(picked >= offsets[i]) & (picked < offsets[i + 1])] - offsets[i]
+        if len(rows):
+            parts.append(np.asarray(opened_segment.vectors[rows], np.float32))
+        total += opened_segment.vector_sum
+    sample = np.vstack(parts)
+    return segment.Indexed(sample, len(alive), total * len(alive) / max(offsets[-1], 1))
 
 
 def _compact(index_dir: Path, generation: store.Generation) -> store.Generation:

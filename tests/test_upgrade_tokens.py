@@ -1,6 +1,6 @@
-"""An index of format 3 written before passages' token counts were stored is searched as before
-(counting at query time), and `brieven build` gives its segments the counts in place, embedding
-nothing.
+"""An index of format 3 written before passages' token counts and densities were stored is
+searched as before (counting at query time), and `brieven build` gives its segments both in
+place, embedding nothing.
 
 The fixture `tests/fixtures/index-v3-before-token-counts` was written by brieven's format-3 writer
 as of 2026-12-01 (the two sample letters of index-v2, the fake encoder of conftest.py), with the
@@ -41,13 +41,13 @@ def _segments(index_dir):
 
 def test_an_index_without_token_counts_is_searched_as_before(old_index):
     [segment] = _segments(old_index)
-    assert "tokens" not in segment.columns
+    assert "tokens" not in segment.columns and "density" not in segment.columns
     chunks = segment.chunks(range(segment.count))
     assert all(chunk.pages is None or chunk.pages[0] <= chunk.pages[1] for chunk in chunks.values())
 
     before = Searcher.open(old_index, FakeEncoder()).search(QUESTION, k=3)
     with store.build_lock(old_index):
-        assert update.add_token_counts(old_index) == 1
+        assert update.add_missing_columns(old_index) == 1
     after = Searcher.open(old_index, FakeEncoder()).search(QUESTION, k=3)
 
     assert before and before == after
@@ -66,6 +66,7 @@ def test_build_adds_the_counts_in_place_and_embeds_nothing_it_held(old_index):
     assert upgraded.chunks(range(old.count)) == old.chunks(range(old.count))
     texts = [chunk.text for _, chunk in sorted(upgraded.chunks(range(old.count)).items())]
     assert upgraded.columns["tokens"].tolist() == [count_tokens(text) for text in texts]
+    assert len(upgraded.columns["density"]) == old.count  # too few passages to tell: zeros
     for segment in _segments(old_index):
         chunks = segment.chunks(range(segment.count))
         expected = [count_tokens(chunks[row].text) for row in range(segment.count)]
@@ -73,7 +74,7 @@ def test_build_adds_the_counts_in_place_and_embeds_nothing_it_held(old_index):
     view = View(old_index, store.open_generation(old_index, files=False), {}, 0.5)
     assert view.tokens is not None
     with store.build_lock(old_index):
-        assert update.add_token_counts(old_index) == 0  # once only
+        assert update.add_missing_columns(old_index) == 0  # once only
 
 
 def test_a_new_segment_stores_the_token_counts_of_its_passages(tmp_path):
