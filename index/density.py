@@ -23,6 +23,10 @@ import numpy as np
 
 K = 30  # neighbours averaged; cross-validated with the weight (`bench/crossval.py`)
 REFERENCE = 4096  # passages a density is measured against, at most
+# Passages an index needs before densities are measured (NaN below: ranked without them). The
+# weight was fitted on 2,153; among a few hundred, a passage's 30 nearest are mostly its own
+# letter's, which says how long the letter is, not how central the passage.
+MIN_PASSAGES = 1000
 _BLOCK = 8192  # rows scored at a time: 128 MB of similarities
 
 
@@ -31,15 +35,15 @@ def densities(
 ) -> np.ndarray:
     """Per row of `vectors` (n x d, float16 or float32, unit length), the mean cosine of
     `vectors[i] - mean` to its K nearest among the reference rows, likewise moved; float32,
-    zeros when there are too few rows to tell.
+    NaN when the index (these rows and `others_count`) holds fewer than MIN_PASSAGES.
 
     The reference is at most REFERENCE rows, evenly spaced: of `vectors` alone, or, when
     `others` (rows of the passages already indexed, standing for `others_count` of them) are
     given, of both in proportion to how many each stands for, so that a small segment added to
     a large index is measured against the whole of it."""
     count = len(vectors)
-    if count + others_count <= K:
-        return np.zeros(count, np.float32)
+    if count + others_count < max(MIN_PASSAGES, K + 1):
+        return np.full(count, np.nan, np.float32)
     own = min(count, max(1, round(REFERENCE * count / (count + others_count))))
     picked = _even(count, own)
     reference = _moved(np.asarray(vectors[picked], np.float32), mean)

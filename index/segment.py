@@ -16,10 +16,10 @@ Layout of a segment folder `seg-*/` (row r is the r-th passage everywhere):
     columns.npz      per row: date (int32 YYYYMMDD, 0 unknown), doc_type and dossier (codes
                      into segment.json's lists, -1 none), question_share (of its sentences),
                      text_hash (of the embedded text), tokens (cl100k tokens of the shown text,
-                     for `index.context`), density (`index.density`); a segment written before
-                     a column was stored lacks it until `add_missing_columns` gives it; per
-                     pair: pair_hash. Loaded whole: at a million passages 38 MB, read in tens
-                     of milliseconds.
+                     for `index.context`), density (`index.density`, NaN in an index too small
+                     to measure it); a segment written before a column was stored lacks it
+                     until `add_missing_columns` gives it; per pair: pair_hash. Loaded whole:
+                     at a million passages 38 MB, read in tens of milliseconds.
     ann.faiss        IVF index of the vectors, for segments of `index.ann.IVF_MIN` rows or more
     lexical/         BM25 of the passages (`index.bm25`)
     segment.json     counts, dimension, vector sums (for centring), doc types, dossiers;

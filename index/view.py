@@ -51,14 +51,13 @@ class View:
         tokens = _join([s.columns["tokens"] for s in self.segments], np.int32) if counted else None
         self.tokens = tokens
         # `index.density`, less their mean over the alive rows so that scores keep the cosine's
-        # scale; 0 (no correction) for a segment written before densities were stored.
-        stored = [s.columns.get("density") for s in self.segments]
-        has = np.repeat([d is not None for d in stored], counts).astype(bool)
-        densities = _join([np.zeros(s.count) if d is None else d for s, d in
-                           zip(self.segments, stored, strict=True)], np.float32)  # fmt: skip
-        measured = self.alive & has
-        mean = densities[measured].mean() if measured.any() else 0.0
-        self.densities = np.where(has, densities - mean, 0.0).astype(np.float32)
+        # scale; 0 (no correction) where not measured: an index too small for it, or a segment
+        # written before densities were stored.
+        densities = _join([s.columns.get("density", np.full(s.count, np.nan)) for s in
+                           self.segments], np.float32)  # fmt: skip
+        measured = np.isfinite(densities)
+        mean = densities[measured & self.alive].mean() if (measured & self.alive).any() else 0.0
+        self.densities = np.where(measured, densities - mean, 0.0).astype(np.float32)
         self.doc_types, self.doc_type = _codes(self.segments, "doc_types", "doc_type")
         self.dossiers, self.dossier = _codes(self.segments, "dossiers", "dossier")
         vectors = sum(segment.count for segment in self.segments) or 1

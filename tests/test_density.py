@@ -31,6 +31,12 @@ def _brute(vectors: np.ndarray, mean: np.ndarray, reference: np.ndarray) -> np.n
     return np.sort(similar, axis=1)[:, -density.K :].mean(axis=1)
 
 
+@pytest.fixture(autouse=True)
+def small_indexes_measured(monkeypatch):
+    """The sample letters hold a few hundred passages: measure densities anyway."""
+    monkeypatch.setattr(density, "MIN_PASSAGES", 100)
+
+
 def test_a_passage_in_a_crowd_is_denser_than_one_alone():
     rng = np.random.default_rng(0)
     crowd = rng.normal(size=384) + 0.1 * rng.normal(size=(200, 384))
@@ -53,15 +59,19 @@ def test_beyond_the_reference_size_an_even_sample_is_the_reference(monkeypatch):
     assert np.allclose(density.densities(vectors, mean), _brute(vectors, mean, sample), atol=1e-5)
 
 
-def test_too_few_passages_to_tell_have_none():
-    vectors = _unit(np.random.default_rng(2).normal(size=(density.K, 8)))
-    assert not density.densities(vectors, np.zeros(8, np.float32)).any()
+def test_an_index_too_small_to_tell_measures_none():
+    vectors = _unit(np.random.default_rng(2).normal(size=(density.MIN_PASSAGES - 10, 8)))
+    assert np.isnan(density.densities(vectors, np.zeros(8, np.float32))).all()
+    others = vectors[:20]
+    assert np.isfinite(density.densities(vectors, np.zeros(8, np.float32), others, 10)).all()
 
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
     directory = tmp_path_factory.mktemp("density") / "index"
-    build([LETTERS], directory, FakeEncoder(), progress=False)  # more than K passages
+    with pytest.MonkeyPatch.context() as patch:  # built before the autouse fixture applies
+        patch.setattr(density, "MIN_PASSAGES", 100)
+        build([LETTERS], directory, FakeEncoder(), progress=False)
     return directory
 
 

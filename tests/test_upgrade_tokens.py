@@ -66,7 +66,7 @@ def test_build_adds_the_counts_in_place_and_embeds_nothing_it_held(old_index):
     assert upgraded.chunks(range(old.count)) == old.chunks(range(old.count))
     texts = [chunk.text for _, chunk in sorted(upgraded.chunks(range(old.count)).items())]
     assert upgraded.columns["tokens"].tolist() == [count_tokens(text) for text in texts]
-    assert len(upgraded.columns["density"]) == old.count  # too few passages to tell: zeros
+    assert len(upgraded.columns["density"]) == old.count  # too few passages to tell: NaN
     for segment in _segments(old_index):
         chunks = segment.chunks(range(segment.count))
         expected = [count_tokens(chunks[row].text) for row in range(segment.count)]
