@@ -95,8 +95,8 @@ VARIANTS |= {
 class _RRF(Searcher):
     """Reciprocal-rank fusion of dense and BM25 ranks, the textbook alternative to `fuse`."""
 
-    def _scores(self, view, question, filters, rows=None, routed=True):
-        rows, dense = super()._scores(view, question, filters, rows, routed)
+    def _scores(self, view, question, filters, rows=None, for_watches=False):
+        rows, dense = super()._scores(view, question, filters, rows, for_watches)
         lexical = view.lexical(question)[rows]
         return rows, sum(1.0 / (60 + _ranks(s)) for s in (dense, lexical))
 

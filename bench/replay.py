@@ -185,7 +185,7 @@ class Replay(Searcher):
     score: Callable[[str], np.ndarray] | None = None
     rows: np.ndarray
 
-    def _scores(self, view, question, filters, rows=None, routed=True):
+    def _scores(self, view, question, filters, rows=None, for_watches=False):
         return self.rows, self.score(question)
 
 

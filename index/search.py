@@ -130,12 +130,15 @@ class Searcher:
 
     def scores(self, question: str, filters: Filters = NO_FILTERS) -> Scores:
         """Every alive chunk of the index with its score for `question`, in index order: the
-        score `search` ranks by, without routing (-inf where `filters` exclude the chunk).
+        score `search` ranks by, without routing or densities (-inf where `filters` exclude the
+        chunk).
 
         For watches (`brieven.watch`): they judge the chunks of new letters against the score
         distribution of the whole index, and a question naming a kamerstuk should not lift that
-        letter above meaning. Scores every vector (a second at a million passages) but reads no
-        passage: `chunks` reads those wanted."""
+        letter above meaning. Densities lowered the watches' recall at the calibrated threshold
+        (`bench/watch_threshold.py`: dev2 .88 -> .82 at the threshold dev then chose, 4.0).
+        Scores every vector (a second at a million passages) but reads no passage: `chunks`
+        reads those wanted."""
         view = self._current()
         alive = view.letter_rows()
         letter_ids, codes = view.letters()
@@ -143,7 +146,7 @@ class Searcher:
         admitted = view.admitted(filters)
         wanted = alive if admitted is None else alive[admitted[alive]]
         if question.strip() and len(wanted):
-            rows, scores = self._scores(view, question, filters, wanted, routed=False)
+            rows, scores = self._scores(view, question, filters, wanted, for_watches=True)
             out[np.searchsorted(alive, rows)] = scores
         return Scores(alive, codes[alive], letter_ids, out)
 
@@ -207,10 +210,10 @@ class Searcher:
         question: str,
         filters: Filters,
         rows: np.ndarray | None = None,
-        routed: bool = True,
+        for_watches: bool = False,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The candidate rows (or `rows` when given) and their final scores; a letter the
-        question names comes first only when `routed`."""
+        question names comes first, and densities count, unless `for_watches`."""
         choices = self.choices
         query = np.asarray(self._encoder.encode_query([question]), dtype=np.float32)[0]
         english = self._languages.of(question, query) == "en"
@@ -226,7 +229,7 @@ class Searcher:
             lexical = np.where(admitted, lexical, 0.0)
         if lexical is not None and rows is None:
             found.append(_best(lexical, LEXICAL))
-        routing = choices.routing and routed
+        routing = choices.routing and not for_watches
         named = view.named(ranking.cited(question)) if routing else np.zeros(0, int)
         if len(named) and admitted is not None:
             named = named[admitted[named]]
@@ -235,7 +238,8 @@ class Searcher:
         if choices.sentence_pairs and len(rows):
             scores = self._raise_by_pairs(view, rows, scores, query)
         scores = scores - choices.question_penalty * view.question_shares[rows]
-        scores = scores - choices.density_weight * view.densities[rows]
+        if not for_watches:
+            scores = scores - choices.density_weight * view.densities[rows]
         if lexical is not None and lexical.max() > 0:
             scores = scores + weight * lexical[rows] / lexical.max()
         if len(named):
