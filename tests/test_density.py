@@ -123,3 +123,11 @@ def test_a_segment_added_later_is_measured_against_the_whole_index(tmp_path):
     added = [key for key in whole if key.startswith(late.stem)]
     assert len(added) > density.K
     assert np.allclose([grown[k] for k in added], [whole[k] for k in added], atol=2e-3)
+
+
+def test_watches_score_without_densities(index_dir):
+    question = "infectieziektenbestrijding en de GGD"
+    plain = Searcher.open(index_dir, FakeEncoder(), choices=Ranking(density_weight=0.0))
+    weighted = Searcher.open(index_dir, FakeEncoder(), choices=Ranking(density_weight=0.5))
+    assert np.ptp(weighted._current().densities) > 0
+    assert np.array_equal(weighted.scores(question).values, plain.scores(question).values)
