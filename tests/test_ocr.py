@@ -100,11 +100,11 @@ def test_the_reader_announces_its_pages_and_those_it_reads_by_ocr(tmp_path, monk
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs tesseract-ocr")
 def test_a_scan_gets_time_for_its_ocr_pages_beyond_the_file_limit(tmp_path):
-    """A 3-page scan under a per-file limit of 5 s that is enough to open it but not to read it
-    by OCR (6-18 s a page): refused without time per OCR page, read with it."""
+    """A 3-page scan under a per-file limit of 1 s, too short to read it by OCR (2 s a page on a
+    quiet machine, 6-18 s under load): refused without time per OCR page, read with it."""
     scan = tmp_path / "scan.pdf"
     _scan(ANSWER, scan)
-    [(_, refused)] = parse_all([scan], ParseLimits(), GuardLimits(5, ocr_page_seconds=0))
-    assert str(refused) == f"{scan}: timed out after 6.5 s"  # 5 s, and 0.5 s for each of 3 pages
-    [(_, letter)] = parse_all([scan], ParseLimits(), GuardLimits(5, ocr_page_seconds=60))
+    [(_, refused)] = parse_all([scan], ParseLimits(), GuardLimits(1, ocr_page_seconds=0))
+    assert str(refused) == f"{scan}: timed out after 2.5 s"  # 1 s, and 0.5 s for each of 3 pages
+    [(_, letter)] = parse_all([scan], ParseLimits(), GuardLimits(1, ocr_page_seconds=60))
     assert isinstance(letter, Letter) and all(s.ocr for s in letter.sections)
