@@ -55,12 +55,11 @@ class Ranking:
     # `index.language.PAIRS`: recall@5 for English .76 -> .92, MRR@10 .59 -> .70. Held-out
     # without it: .73.
     shift_english: bool = True
-    # Times the offset is added. Cross-validated (`bench/crossval.py`, 1.0, 1.5 or 2.0): in
-    # sessions 4 and 5 every fold chose 1.5 (held-out MRR@10 .782 -> .798 with the context
-    # budget free, English recall@1 .63 -> .65). Kept at 1.0: at 1.5 the user's own question
-    # ("How does the cabinet handle staff scarcity?", not among the 130) ranks section 4 of
-    # kst-29362-354 above section 7 over `data/letters`, and section 7 falls from second to
-    # seventh over the whole corpus.
+    # Times the offset is added. Cross-validated (`bench/crossval.py`, 1.0 or 1.5): before
+    # densities every fold chose 1.5 (held-out MRR@10 .782 -> .798), but at 1.5 the user's own
+    # question ("How does the cabinet handle staff scarcity?", not among the 130) ranks section 4
+    # of kst-29362-354 above section 7 over `data/letters` and section 7 seventh over the whole
+    # corpus. With densities no fold chooses 1.5 (.820 either way).
     shift_scale: float = 1.0
     # A chunk scores the best of its own similarity and its sentence pairs' (`index.pairs`):
     # MRR@10 .74 -> .78, recall@5 for English .92 -> .96. Held-out without them: .75.
