@@ -48,6 +48,7 @@ class Params:
     pairs: bool = _SHIPPED.sentence_pairs
     question_penalty: float = _SHIPPED.question_penalty
     density_weight: float = _SHIPPED.density_weight
+    letter_weight: float = _SHIPPED.letter_weight
     lexical_nl: float = _SHIPPED.lexical_weight_nl
     lexical_en: float = _SHIPPED.lexical_weight_en
     routing: bool = _SHIPPED.routing
@@ -84,6 +85,7 @@ class Precomputed:
         self.chunk_count = len(self.chunks)
         self.question_shares = view.question_shares[self.rows]
         self.densities = view.densities[self.rows]
+        self.letters = view.letters()[1][self.rows]
         neighbours = context.Neighbours(self.chunks)
         self.layout = rerank.Layout(self.chunks, neighbours.before, neighbours.after)
         self.vectors = view.vectors(self.rows)
@@ -135,6 +137,8 @@ class Precomputed:
         weight = params.lexical_en if s.english else params.lexical_nl
         first = raised - params.question_penalty * self.question_shares + weight * s.lexical
         first = first - params.density_weight * self.densities
+        if params.letter_weight:
+            first = ranking.with_letters(first, self.letters, params.letter_weight)
         return Parts(first, chunk, raised, s.lexical, s.english, s.named)
 
     def combine(self, question: str, params: Params, weights: np.ndarray | None = None):

@@ -130,8 +130,8 @@ class Searcher:
 
     def scores(self, question: str, filters: Filters = NO_FILTERS) -> Scores:
         """Every alive chunk of the index with its score for `question`, in index order: the
-        score `search` ranks by, without routing or densities (-inf where `filters` exclude the
-        chunk).
+        score `search` ranks by, without routing, densities or letters (-inf where `filters`
+        exclude the chunk).
 
         For watches (`brieven.watch`): they judge the chunks of new letters against the score
         distribution of the whole index, and a question naming a kamerstuk should not lift that
@@ -213,7 +213,7 @@ class Searcher:
         for_watches: bool = False,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The candidate rows (or `rows` when given) and their final scores; a letter the
-        question names comes first, and densities count, unless `for_watches`."""
+        question names comes first, and densities and letters count, unless `for_watches`."""
         choices = self.choices
         query = np.asarray(self._encoder.encode_query([question]), dtype=np.float32)[0]
         english = self._languages.of(question, query) == "en"
@@ -242,6 +242,8 @@ class Searcher:
             scores = scores - choices.density_weight * view.densities[rows]
         if lexical is not None and lexical.max() > 0:
             scores = scores + weight * lexical[rows] / lexical.max()
+        if choices.letter_weight and not for_watches and len(rows):
+            scores = ranking.with_letters(scores, view.letters()[1][rows], choices.letter_weight)
         if len(named):
             scores = ranking.route(scores, np.isin(rows, named))
         return rows, scores

@@ -87,8 +87,11 @@ def test_a_segment_stores_its_densities(index_dir):
 
 def test_the_ranking_takes_its_weight_of_the_centred_density_off_each_score(index_dir):
     question = "infectieziektenbestrijding en de GGD"
-    plain = Searcher.open(index_dir, FakeEncoder(), choices=Ranking(density_weight=0.0))
-    weighted = Searcher.open(index_dir, FakeEncoder(), choices=Ranking(density_weight=0.5))
+    plain = Searcher.open(
+        index_dir, FakeEncoder(), choices=Ranking(density_weight=0.0, letter_weight=0.0)
+    )
+    alone = Ranking(density_weight=0.5, letter_weight=0.0)  # letters weigh in after densities
+    weighted = Searcher.open(index_dir, FakeEncoder(), choices=alone)
     view = weighted._current()
     rows, scores = weighted._scores(view, question, NO_FILTERS)
     same_rows, unweighted = plain._scores(plain._current(), question, NO_FILTERS)

@@ -158,13 +158,15 @@ def test_question_share_is_the_share_of_sentences_that_are_questions(text, share
 
 def test_chunks_that_only_ask_lose_the_question_penalty(letters_index, fake_encoder):
     question = "Welke maatregelen neemt de minister tegen het tekort aan personeel?"
-    plain = Ranking(question_penalty=0.0, context="off")
+    plain = Ranking(question_penalty=0.0, context="off", letter_weight=0.0)
     stated = {
         p.chunk.id: (p.score, p.chunk.text)
         for p in Searcher.open(letters_index, fake_encoder, plain).search(question, k=40)
     }
     penalised = Searcher.open(
-        letters_index, fake_encoder, Ranking(question_penalty=0.05, context="off")
+        letters_index,
+        fake_encoder,
+        Ranking(question_penalty=0.05, context="off", letter_weight=0.0),
     )
     asked = 0
     for passage in penalised.search(question, k=40):
@@ -175,3 +177,37 @@ def test_chunks_that_only_ask_lose_the_question_penalty(letters_index, fake_enco
             )
             asked += ranking.question_share(text) > 0
     assert asked  # the comparison met chunks that ask
+
+
+def test_a_letters_prior_is_the_mean_of_its_best_chunks_and_skips_excluded_ones():
+    scores = np.array([0.9, 0.1, 0.5, -np.inf, 0.7, 0.2, 0.3])
+    letters = np.array([0, 1, 0, 0, 1, 0, 2])
+    prior = ranking.letter_prior(scores, letters, top=2)
+    assert prior.tolist() == pytest.approx([0.7, 0.4, 0.7, -np.inf, 0.4, 0.7, 0.3])
+    assert ranking.letter_prior(scores, letters, top=3)[0] == pytest.approx((0.9 + 0.5 + 0.2) / 3)
+    assert np.isneginf(ranking.letter_prior(np.full(3, -np.inf), np.zeros(3, int))).all()
+
+
+def test_letters_weigh_in_on_the_cosine_scale_and_order_as_their_sum():
+    # Letter 0 has one strong sentence among weak ones; letter 1 answers in three places.
+    scores = np.array([0.60, 0.58, 0.57, 0.56, 0.40, 0.40, -np.inf])
+    letters = np.array([0, 1, 1, 1, 0, 0, 0])
+    weighed = ranking.with_letters(scores, letters, 0.3)
+    summed = scores + 0.3 * ranking.letter_prior(scores, letters)
+    order = [1, 2, 0, 3, 4, 5]
+    assert np.argsort(-weighed[:6], kind="stable").tolist() == order
+    assert np.argsort(-summed[:6], kind="stable").tolist() == order
+    assert np.isneginf(weighed[6]) and weighed[:6].max() <= scores.max()
+
+
+def test_search_and_watches_take_the_letter_weight_as_set(letters_index, fake_encoder):
+    plain = Searcher.open(letters_index, fake_encoder, choices=Ranking(letter_weight=0.0))
+    weighed = Searcher.open(letters_index, fake_encoder, choices=Ranking(letter_weight=0.3))
+    view = weighed._current()
+    rows, scores = weighed._scores(view, MISSION, Filters())
+    same, unweighed = plain._scores(plain._current(), MISSION, Filters())
+    assert np.array_equal(rows, same)
+    expected = ranking.with_letters(unweighed, view.letters()[1][rows], 0.3)
+    assert np.allclose(scores, expected)
+    assert not np.allclose(scores, unweighed)
+    assert np.array_equal(weighed.scores(MISSION).values, plain.scores(MISSION).values)
