@@ -198,6 +198,11 @@ def test_letters_weigh_in_on_the_cosine_scale_and_order_as_their_sum():
     assert np.argsort(-weighed[:6], kind="stable").tolist() == order
     assert np.argsort(-summed[:6], kind="stable").tolist() == order
     assert np.isneginf(weighed[6]) and weighed[:6].max() <= scores.max()
+    # Only the best `pool` take part: as the only chunk of its letter among the best two, each
+    # keeps its score; beyond the best four, the weak chunks of letter 0 are left as they are.
+    assert ranking.with_letters(scores, letters, 0.3, pool=2)[:2].tolist() == [0.60, 0.58]
+    pooled = ranking.with_letters(scores, letters, 0.3, pool=4)
+    assert pooled[4:6].tolist() == [0.40, 0.40] and pooled[0] == pytest.approx(0.60)
 
 
 def test_search_and_watches_take_the_letter_weight_as_set(letters_index, fake_encoder):
