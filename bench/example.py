@@ -19,10 +19,11 @@ Dutch), centring (section 7 ranks lower without it), BM25 (weight 0.05; section 
 the question's words, so at most 0.05 for the others), nor the neighbour merge. The English
 question, moved towards Dutch, meets "schaarste aan menskracht" and ranks section 7 second.
 
-With densities (session 5, `index.density`, over /tmp/s5/full): English, section 7 second, 0.006
-behind an answer on mental-health care that names "personele krapte" (a density weight of 0.7
-would put it first; every cross-validation fold chose 0.5); Dutch, section 7 eleventh (its best
-chunk 0.640 against 0.697 for the first).
+Session 5, over /tmp/s5/full: with densities (`index.density`) the English question put section
+7 second, 0.006 behind an answer on mental-health care that names "personele krapte"; with the
+letter prior as well (`index.ranking.with_letters`) it is first and the answer quotes pooling and
+flexpool. The Dutch question puts section 7 ninth (its best chunk 0.640 against 0.697 for the
+first before the letter prior).
 """
 
 from __future__ import annotations
