@@ -45,10 +45,10 @@ def densities(
     if count + others_count < max(MIN_PASSAGES, K + 1):
         return np.full(count, np.nan, np.float32)
     own = min(count, max(1, round(REFERENCE * count / (count + others_count))))
-    picked = _even(count, own)
+    picked = even(count, own)
     reference = _moved(np.asarray(vectors[picked], np.float32), mean)
     if others is not None and len(others) and own < REFERENCE:
-        extra = np.asarray(others, np.float32)[_even(len(others), REFERENCE - own)]
+        extra = np.asarray(others, np.float32)[even(len(others), REFERENCE - own)]
         reference = np.vstack([reference, _moved(extra, mean)])
     out = np.empty(count, np.float32)
     for start in range(0, count, _BLOCK):
@@ -63,7 +63,7 @@ def densities(
     return out
 
 
-def _even(count: int, wanted: int) -> np.ndarray:
+def even(count: int, wanted: int) -> np.ndarray:
     """At most `wanted` of `range(count)`, evenly spaced, ascending."""
     return np.unique(np.linspace(0, count - 1, min(count, wanted)).astype(np.int64))
 

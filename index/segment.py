@@ -170,10 +170,9 @@ class Writer:
         vectors = np.memmap(self.directory / "vectors.f16", np.float16, "r",
                             shape=(self.count, self.dimension)) if self.count else None  # fmt: skip
         if vectors is not None:
-            columns["density"] = self._densities(vectors)
-        np.savez(self.directory / "columns.npz", **columns)
-        if vectors is not None:
             ann.write(self.directory, vectors)
+            columns["density"] = _densities(vectors, self._sums[0], self.count, self.indexed)
+        np.savez(self.directory / "columns.npz", **columns)
         meta = {
             "count": self.count,
             "pairs": self.pairs,
@@ -188,15 +187,6 @@ class Writer:
             if path.is_file():
                 with open(path, "rb") as written:
                     os.fsync(written.fileno())
-
-    def _densities(self, vectors) -> np.ndarray:
-        """`index.density` of this segment's rows, centred as the ranking centres
-        (`Ranking.centre` of the mean vector of this segment and the indexed passages)."""
-        none = Indexed(np.zeros((0, self.dimension), np.float32), 0, np.zeros(self.dimension))
-        indexed = self.indexed or none
-        total = self._sums[0] + indexed.vector_sum
-        mean = ranking.Ranking().centre * total / max(self.count + indexed.count, 1)
-        return density.densities(vectors, mean.astype(np.float32), indexed.sample, indexed.count)
 
     def _append(self, name: str, dtype, values: Iterable) -> None:
         self._columns.setdefault(name, []).append(np.fromiter(values, dtype))
@@ -338,8 +328,7 @@ def add_missing_columns(directory: Path) -> bool:
         columns["tokens"] = _token_counts(directory)
     if "density" not in columns:
         opened = Segment(directory)
-        centre = ranking.Ranking().centre * opened.vector_sum / max(opened.count, 1)
-        columns["density"] = density.densities(opened.vectors, centre.astype(np.float32))
+        columns["density"] = _densities(opened.vectors, opened.vector_sum, opened.count)
     staging = directory / "columns.npz.tmp"
     with open(staging, "wb") as out:
         np.savez(out, **columns)
@@ -347,6 +336,18 @@ def add_missing_columns(directory: Path) -> bool:
         os.fsync(out.fileno())
     os.replace(staging, directory / "columns.npz")
     return True
+
+
+def _densities(vectors, vector_sum: np.ndarray, count: int, indexed: Indexed | None = None):
+    """`index.density` of a segment's rows (`vectors`, summing to `vector_sum`), centred as the
+    ranking centres (`Ranking.centre` of the mean vector of the segment and of `indexed`, the
+    passages the index holds besides it, which they are measured against too)."""
+    if indexed is not None:
+        vector_sum, count = vector_sum + indexed.vector_sum, count + indexed.count
+    mean = (ranking.Ranking().centre * vector_sum / max(count, 1)).astype(np.float32)
+    if indexed is None:
+        return density.densities(vectors, mean)
+    return density.densities(vectors, mean, indexed.sample, indexed.count)
 
 
 def _token_counts(directory: Path) -> np.ndarray:

@@ -152,8 +152,7 @@ def _indexed(index_dir: Path, previous: store.Generation | None) -> segment.Inde
     alive = np.flatnonzero(np.concatenate(previous.alive)) if previous.alive else np.zeros(0)
     if not len(alive):
         return None
-    picked = alive[np.unique(np.linspace(0, len(alive) - 1, min(len(alive), density.REFERENCE))
-                             .astype(np.int64))]  # fmt: skip
+    picked = alive[density.even(len(alive), density.REFERENCE)]
     opened = [Segment(store.segment_dir(index_dir, name)) for name in previous.segments]
     offsets = np.cumsum([0] + [s.count for s in opened])
     parts, total = [], np.zeros(previous.manifest.dimension)
