@@ -31,11 +31,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from brieven.answer import compose  # noqa: E402
+from brieven.kernel.types import Answer, Passage  # noqa: E402
 from index.evaluate import contains  # noqa: E402
 from index.search import Searcher  # noqa: E402
 
@@ -51,6 +53,38 @@ QUOTES = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How one question of the example fares: issue 14's goal is `met`."""
+
+    question: str
+    rank: int | None  # of section 7's first passage among those looked through; None: absent
+    quoted: bool  # the short answer quotes the pooling or the flexpool sentence
+    passages: list[Passage]  # the first five
+    answer: Answer
+    seconds: float
+
+    @property
+    def met(self) -> bool:
+        return self.rank is not None and self.rank <= 2 and self.quoted
+
+
+def check(searcher: Searcher, question: str, depth: int = 50) -> Outcome:
+    """Search `depth` passages deep, answer from the first five, and judge both."""
+    started = time.perf_counter()
+    deep = searcher.search(question, k=max(depth, 5))
+    passages = deep[:5]
+    answer = compose(question, passages, searcher.encoder)
+    ranks = [
+        p.rank
+        for p in deep
+        if p.chunk.letter_id.startswith(LETTER) and p.chunk.section_number == SECTION
+    ]
+    quoted = any(contains(answer.text, quote) for quote in QUOTES)
+    seconds = time.perf_counter() - started
+    return Outcome(question, ranks[0] if ranks else None, quoted, passages, answer, seconds)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index", type=Path, required=True)
@@ -59,28 +93,17 @@ def main() -> int:
     searcher = Searcher.open(args.index)
     failures = 0
     for question in QUESTIONS:
-        started = time.perf_counter()
-        deep = searcher.search(question, k=max(args.depth, 5))
-        passages = deep[:5]
-        answer = compose(question, passages, searcher.encoder)
-        elapsed = time.perf_counter() - started
-        ranks = [
-            p.rank
-            for p in deep
-            if p.chunk.letter_id.startswith(LETTER) and p.chunk.section_number == SECTION
-        ]
-        quoted = any(contains(answer.text, quote) for quote in QUOTES)
-        ok = bool(ranks) and ranks[0] <= 2 and quoted
-        failures += not ok
-        print(f"{'ok  ' if ok else 'FAIL'} {question} ({elapsed:.2f} s)")
-        rank = ranks[0] if ranks else f">{len(deep)}"
+        outcome = check(searcher, question, args.depth)
+        failures += not outcome.met
+        print(f"{'ok  ' if outcome.met else 'FAIL'} {question} ({outcome.seconds:.2f} s)")
+        rank = outcome.rank if outcome.rank is not None else f">{args.depth}"
         print(f"     section 7 of {LETTER} at rank {rank}; answer quotes "
-              f"pooling or flexpool: {'yes' if quoted else 'no'}")  # fmt: skip
-        for passage in passages:
+              f"pooling or flexpool: {'yes' if outcome.quoted else 'no'}")  # fmt: skip
+        for passage in outcome.passages:
             chunk = passage.chunk
             print(f"     [{passage.rank}] {passage.score:.3f} {chunk.letter_id} "
                   f"section {chunk.section_number}: {chunk.section_title[:60]}")  # fmt: skip
-        print(f"     answer: {answer.text}")
+        print(f"     answer: {outcome.answer.text}")
     return 1 if failures else 0
 
 
