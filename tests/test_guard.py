@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from brieven_process import start
 from conftest import LETTERS, SEED
+from hostile import _xml_bomb_docx
 
 from brieven.cli import main
 from brieven.kernel.errors import ReaderLimitError
@@ -45,6 +46,21 @@ def test_a_file_needing_more_memory_than_the_limit_is_reported_and_the_next_is_r
 
     assert [path for path, _ in results] == [big, SEED]
     assert str(results[0][1]) == f"{big}: ran out of memory (limit 256 MiB)"
+    assert isinstance(results[1][1], Letter)
+
+
+def test_a_reader_error_at_the_memory_limit_is_reported_as_memory_and_the_worker_replaced(
+    tmp_path,
+):
+    """python-docx (libxml2) reports a failed allocation as a syntax error with no message; the
+    worker, near its limit, says it ran out of memory and the next file gets a fresh one."""
+    bomb = _xml_bomb_docx(tmp_path / "paragraphs.docx")
+
+    limits = GuardLimits(memory_bytes=512 * 2**20, workers=1)
+    results = list(parse_all([bomb, SEED], ParseLimits(), limits))
+
+    assert [path for path, _ in results] == [bomb, SEED]
+    assert str(results[0][1]) == f"{bomb}: ran out of memory (limit 512 MiB)"
     assert isinstance(results[1][1], Letter)
 
 
