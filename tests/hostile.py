@@ -296,6 +296,7 @@ class FuzzResult:
     peak_rss_kib: int
     peak_worker_rss_kib: int
     reasons: dict[str, int]  # how many files were skipped for each kind of reason
+    crash_report: str = ""  # the exit status and stderr from the first traceback, on a crash
 
     def summary(self) -> str:
         return (
@@ -360,10 +361,11 @@ def fuzz(work: Path, seed: int, n: int, huge: bool, timeout: float) -> FuzzResul
     data = whole.load(index_dir) if store.current_generation(index_dir) else None
     indexed = {path for path, record in data.files.items() if record.letter_id} if data else set()
     texts = [c.text for c in data.chunks] + list(data.sections.values()) if data else []
+    crash = _crash_report(run.status, run.stderr)
     kinds = collections.Counter(re.sub(r"[\d,.]+", "N", reason)[:60] for reason in named.values())
     return FuzzResult(
         files_tried=len(made),
-        crashes=int("Traceback" in run.stderr or run.status != 2),
+        crashes=int(bool(crash)),
         hangs=0,
         unaccounted=tuple(
             str(h.path) for h in made if str(h.path) not in indexed and str(h.path) not in named
@@ -377,4 +379,16 @@ def fuzz(work: Path, seed: int, n: int, huge: bool, timeout: float) -> FuzzResul
         peak_rss_kib=run.peak_rss_kib,
         peak_worker_rss_kib=run.peak_worker_rss_kib,
         reasons=dict(kinds.most_common()),
+        crash_report=crash,
+    )
+
+
+def _crash_report(status: int, stderr: str) -> str:
+    """Empty for a build that ended as one with unreadable files should (status 2, no
+    traceback); else its status and its stderr from the first traceback (or the tail)."""
+    start = stderr.find("Traceback")
+    if start < 0 and status == 2:
+        return ""
+    return (
+        f"exit status {status}; stderr: {stderr[start:][:4000] if start >= 0 else stderr[-2000:]}"
     )

@@ -26,7 +26,7 @@ WORKER_MEMORY_KIB = 2 * 2**20  # the default per-worker address-space limit, 2 G
 
 def check(result) -> None:
     print(f"\nfuzz: {result.summary()}")
-    assert result.crashes == 0 and result.hangs == 0
+    assert result.crashes == 0 and result.hangs == 0, result.crash_report
     assert result.unnamed == ()
     assert result.unaccounted == ()
     assert result.good_indexed == result.good_total
